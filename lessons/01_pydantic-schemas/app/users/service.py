@@ -1,0 +1,46 @@
+"""User rules and storage (in memory: lesson 11 brings a database)."""
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+
+class UserNotFoundError(LookupError):
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"user {user_id} does not exist")
+        self.user_id = user_id
+
+
+class UserStore:
+    def __init__(self) -> None:
+        self._users: dict[int, dict[str, Any]] = {}
+
+    def create(self, data: dict[str, Any]) -> dict[str, Any]:
+        user = {
+            **data,
+            "id": len(self._users) + 1,
+            "password_hash": hash_password(data["password"]),
+            "created_at": datetime.now(UTC),
+        }
+        del user["password"]
+        self._users[user["id"]] = user
+        return user
+
+    def get(self, user_id: int) -> dict[str, Any]:
+        user = self._users.get(user_id)
+        if user is None:
+            raise UserNotFoundError(user_id)
+        return user
+
+    def update(self, user_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        user = self.get(user_id)
+        user.update(changes)
+        return user
+
+
+def hash_password(password: str) -> str:
+    # Lesson 21 is about password hashing; scrypt from the standard library is enough here.
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"

@@ -1,0 +1,130 @@
+"""The kit's own proof, for every lesson it discovers (rustlings' maintainer check, grown up).
+
+- the metadata is valid, rule ids are unique, every rule has a check and a heading;
+- the pristine starter (as committed) imports and serves requests;
+- the pristine starter fails every teaching check *by assertion*, and passes the baseline ones;
+- the solution passes every check, on every configured database, without a warning;
+- every known-wrong variant is rejected, by assertion, by the checks named to catch it.
+"""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from workbook.harness import Check, CheckSpec, check, expect_status, load_checks
+from workbook.lessons import Lesson, discover, find_kit_root
+from workbook.report import format_outcome
+from workbook.runner import Outcome, Status, backends_for, run_check
+from workbook.targets import (
+    Target,
+    WrongVariant,
+    pristine_target,
+    solution_target,
+    wrong_target,
+    wrong_variants,
+)
+
+KIT_ROOT = find_kit_root(Path(__file__).parent)
+LESSONS = discover(KIT_ROOT)
+VARIANTS = [(lesson, variant) for lesson in LESSONS for variant in wrong_variants(lesson)]
+RULE_HEADING = re.compile(r"^#{2,4} (?P<id>\d{2}\.\d+) (?P<title>.+?)\s*$", re.MULTILINE)
+
+
+def lesson_id(lesson: Lesson) -> str:
+    return lesson.name
+
+
+def grade(spec: CheckSpec, target: Target) -> list[Outcome]:
+    return [run_check(spec, target, backend) for backend in backends_for(target.lesson)]
+
+
+def explain(outcomes: list[Outcome]) -> str:
+    return "\n\n".join(
+        f"{outcome.spec.name} [{outcome.backend}] -> {outcome.status.value}\n"
+        + format_outcome(outcome)
+        for outcome in outcomes
+    )
+
+
+@pytest.fixture(params=LESSONS, ids=lesson_id)
+def lesson(request: pytest.FixtureRequest) -> Lesson:
+    chosen: Lesson = request.param
+    return chosen
+
+
+def test_lessons_are_discovered() -> None:
+    assert LESSONS, "no lesson found under lessons/"
+
+
+def test_rule_ids_are_unique_across_the_kit() -> None:
+    counts = Counter(rule.id for lesson in LESSONS for rule in lesson.rules)
+    assert [rule_id for rule_id, count in counts.items() if count > 1] == []
+
+
+def test_every_rule_has_a_teaching_check_and_every_check_a_rule(lesson: Lesson) -> None:
+    specs = load_checks(lesson)
+    declared = {rule.id for rule in lesson.rules}
+    taught = {spec.rule for spec in specs if not spec.baseline}
+    assert {spec.rule for spec in specs} - declared == set(), "checks cite undeclared rules"
+    assert declared - taught == set(), "rules without a teaching check"
+    assert len({spec.name for spec in specs}) == len(specs), "check names repeat"
+
+
+def test_the_lesson_text_has_a_heading_per_rule(lesson: Lesson) -> None:
+    text = (lesson.lesson_dir / "README.md").read_text(encoding="utf-8")
+    headings = {match["id"]: match["title"] for match in RULE_HEADING.finditer(text)}
+    expected = {rule.id: rule.title for rule in lesson.rules}
+    assert headings == expected
+
+
+def test_every_lesson_has_a_solution_and_a_wrong_variant(lesson: Lesson) -> None:
+    assert (lesson.solution_dir / "app" / "main.py").is_file()
+    assert wrong_variants(lesson), f"add a known-wrong variant under {lesson.wrong_dir}"
+
+
+@check("00.1")
+async def serves_openapi(ctx: Check) -> None:
+    """The app starts and answers GET /openapi.json."""
+    async with ctx.client() as client:
+        expect_status(await client.get("/openapi.json"), 200)
+
+
+def test_pristine_starter_serves_requests(lesson: Lesson) -> None:
+    spec: CheckSpec = serves_openapi.__workbook_check__  # type: ignore[attr-defined]
+    outcome = run_check(spec, pristine_target(lesson))
+    assert outcome.status is Status.PASSED, outcome.error or outcome.violation
+
+
+def test_pristine_starter_fails_every_teaching_check_by_assertion(lesson: Lesson) -> None:
+    target = pristine_target(lesson)
+    wrong: list[Outcome] = []
+    for spec in load_checks(lesson):
+        expected = Status.PASSED if spec.baseline else Status.FAILED
+        wrong += [outcome for outcome in grade(spec, target) if outcome.status is not expected]
+    assert not wrong, explain(wrong)
+
+
+def test_solution_passes_every_check_without_warnings(lesson: Lesson) -> None:
+    target = solution_target(lesson)
+    outcomes = [outcome for spec in load_checks(lesson) for outcome in grade(spec, target)]
+    failing = [outcome for outcome in outcomes if not outcome.passed]
+    assert not failing, explain(failing)
+    warned = sorted({warning for outcome in outcomes for warning in outcome.warnings})
+    assert warned == []
+
+
+@pytest.mark.parametrize(
+    ("lesson", "variant"),
+    VARIANTS,
+    ids=[f"{lesson.name}-{variant.name}" for lesson, variant in VARIANTS],
+)
+def test_wrong_variant_is_rejected_by_assertion(lesson: Lesson, variant: WrongVariant) -> None:
+    specs = {spec.name: spec for spec in load_checks(lesson)}
+    unknown = set(variant.caught_by) - set(specs)
+    assert not unknown, f"variant.toml names checks that do not exist: {sorted(unknown)}"
+    target = wrong_target(lesson, variant)
+    outcomes = [outcome for name in variant.caught_by for outcome in grade(specs[name], target)]
+    not_caught = [outcome for outcome in outcomes if outcome.status is not Status.FAILED]
+    assert not not_caught, f"{variant.mistake}\n" + explain(not_caught)

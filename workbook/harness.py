@@ -1,0 +1,380 @@
+"""What a lesson's checks are written with.
+
+A check is an `async def` decorated with `@check("NN.K")` that takes one `Check` and proves a
+rule by behaviour: it loads the target's app fresh, runs its lifespan, sends real requests
+over ASGI and states what it expected with `expect(...)` or `expect_status(...)`. A failed
+expectation is a `RuleViolation`: the grader turns it into a message that teaches.
+
+    @check("01.2")
+    async def unknown_fields_are_refused(ctx: Check) -> None:
+        "A create request with a field the schema does not declare gets 422."
+        async with ctx.client() as client:
+            response = await client.post("/users", json={**VALID_USER, "is_admin": True})
+        expect_status(response, 422, because="unknown fields must be refused, not ignored")
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import re
+import sys
+from warnings import WarningMessage
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+
+import httpx
+
+from workbook.lessons import Lesson
+from workbook.loader import LearnerCodeError, import_learner_module, learner_attribute
+from workbook.targets import Target
+
+ASGIApp = Callable[..., Awaitable[None]]
+CheckFunction = Callable[["Check"], Awaitable[None]]
+F = TypeVar("F", bound=CheckFunction)
+
+BASE_URL = "http://testserver"
+TRIM = 700
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A check as the grader sees it: which rule it proves and how to run it."""
+
+    rule: str
+    name: str
+    title: str
+    function: CheckFunction
+    timeout: float | None = None
+    baseline: bool = False
+
+
+def check(rule: str, *, timeout: float | None = None, baseline: bool = False) -> Callable[[F], F]:
+    """Mark an `async def (ctx: Check)` as a check of rule `rule`.
+
+    The first line of its docstring is what the check proves, shown to the learner.
+    `baseline=True` marks a check the starter passes too (behaviour the lesson must keep);
+    every other check is a teaching check, which the pristine starter must fail.
+    """
+
+    def mark(function: F) -> F:
+        title = (function.__doc__ or function.__name__.replace("_", " ")).strip().splitlines()[0]
+        spec = CheckSpec(rule, function.__name__, title, function, timeout, baseline)
+        setattr(function, "__workbook_check__", spec)  # noqa: B010 - a tag on a function object
+        return function
+
+    return mark
+
+
+class RuleViolation(AssertionError):
+    """An expectation of a check did not hold."""
+
+    def __init__(
+        self,
+        expected: str,
+        got: str,
+        request: httpx.Request | None = None,
+        note: str = "",
+    ) -> None:
+        super().__init__(f"expected {expected}; got {got}")
+        self.expected = expected
+        self.got = got
+        self.request = request
+        self.note = note
+
+
+class StartupFailed(Exception):
+    """The app's lifespan refused to start; `str()` is what it said."""
+
+    def __init__(self, message: str, cause: BaseException | None) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
+def expect(
+    condition: bool,
+    *,
+    expected: str,
+    got: object,
+    response: httpx.Response | None = None,
+    note: str = "",
+) -> None:
+    """Fail the check with a teaching message unless `condition` holds."""
+    if condition:
+        return
+    request = response.request if response is not None else None
+    raise RuleViolation(expected, describe(got), request, note)
+
+
+def expect_status(response: httpx.Response, *statuses: int, because: str = "") -> None:
+    """Fail unless the response's status is one of `statuses`."""
+    if response.status_code in statuses:
+        return
+    wanted = " or ".join(str(status) for status in statuses)
+    expected = f"status {wanted}" + (f" ({because})" if because else "")
+    raise RuleViolation(expected, describe_response(response), response.request)
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The response's JSON body, or a RuleViolation saying it was not JSON."""
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise RuleViolation(
+            "a JSON body", describe_response(response), response.request
+        ) from None
+
+
+def error_fields(body: object) -> set[str]:
+    """Field names a validation error body points at, whatever its shape.
+
+    Reads FastAPI's default `detail[].loc`, and the `loc`, `field`, `pointer` or `name` members
+    that problem-details bodies use, wherever they sit in the body.
+    """
+    names: set[str] = set()
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key == "loc" and isinstance(value, list):
+                names.update(str(part) for part in value)
+            elif key in ("field", "pointer", "name") and isinstance(value, str):
+                names.update(part for part in re.split(r"[/.]", value) if part)
+            else:
+                names |= error_fields(value)
+    elif isinstance(body, list):
+        for item in body:
+            names |= error_fields(item)
+    return names
+
+
+def describe_response(response: httpx.Response) -> str:
+    content_type = response.headers.get("content-type", "")
+    body = response.text if response.content else "(empty body)"
+    return trim(f"{response.status_code} {content_type} {body}".replace("  ", " "))
+
+
+def describe_request(request: httpx.Request) -> str:
+    target = request.url.raw_path.decode("ascii", "replace")
+    extra_headers = [
+        f"{name}: {value}"
+        for name, value in request.headers.items()
+        if name.lower() not in _ORDINARY_REQUEST_HEADERS
+    ]
+    lines = [f"{request.method} {target}", *extra_headers]
+    body = _request_body(request)
+    if body:
+        lines.append(body)
+    return trim("\n".join(lines))
+
+
+def describe(value: object) -> str:
+    if isinstance(value, httpx.Response):
+        return describe_response(value)
+    if isinstance(value, str):
+        return trim(value)
+    return trim(repr(value))
+
+
+def trim(text: str, limit: int = TRIM) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f" … ({len(text) - limit} more characters)"
+
+
+_ORDINARY_REQUEST_HEADERS = frozenset(
+    {"host", "accept", "accept-encoding", "connection", "user-agent", "content-length",
+     "content-type"}
+)
+
+
+def _request_body(request: httpx.Request) -> str:
+    try:
+        content = request.content
+    except httpx.RequestNotRead:
+        return "(streamed body)"
+    return content.decode("utf-8", "replace") if content else ""
+
+
+@dataclass
+class AppError:
+    """An exception that escaped the app while it answered a request."""
+
+    error: BaseException
+    request_line: str
+
+
+@dataclass
+class Check:
+    """Everything one run of one check needs; made fresh for every check."""
+
+    target: Target
+    tmp_path: Path
+    backend: str = "sqlite"
+    database_url: str = ""
+    redis_url: str = ""
+    logs: list[logging.LogRecord] = field(default_factory=list)
+    app_errors: list[AppError] = field(default_factory=list)
+    last_request: httpx.Request | None = None
+    warnings: list[WarningMessage] = field(default_factory=list)
+    _modules: dict[str, ModuleType] = field(default_factory=dict)
+    _saved_env: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def lesson(self) -> Lesson:
+        return self.target.lesson
+
+    @property
+    def root(self) -> Path:
+        """The folder that holds the target's `app/` package."""
+        return self.target.root
+
+    def module(self, name: str) -> ModuleType:
+        """Import a module of the target (`app.tasks.service`), once per check."""
+        if name not in self._modules:
+            self._modules[name] = import_learner_module(self.root, name)
+        return self._modules[name]
+
+    def app(self, module: str = "app.main", attribute: str = "app") -> ASGIApp:
+        """The target's ASGI app, `app` in `app/main.py` unless told otherwise."""
+        app = learner_attribute(self.root, self.module(module), attribute)
+        if not callable(app):
+            raise LearnerCodeError(f"{module}.{attribute} is not an ASGI app: {app!r}")
+        return app  # type: ignore[return-value]
+
+    def setenv(self, name: str, value: str | None) -> None:
+        """Set (or, with None, remove) an environment variable until the check ends."""
+        if name not in self._saved_env:
+            self._saved_env[name] = os.environ.get(name)
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+    def restore_env(self) -> None:
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env.clear()
+
+    @contextlib.asynccontextmanager
+    async def client(
+        self, app: ASGIApp | None = None, *, headers: dict[str, str] | None = None
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        """An httpx client talking to the app over ASGI, with the app's lifespan running."""
+        asgi_app = app if app is not None else self.app()
+        async with run_lifespan(asgi_app) as state:
+            transport = httpx.ASGITransport(
+                app=self._recording(asgi_app, state), raise_app_exceptions=False
+            )
+            async with httpx.AsyncClient(
+                transport=transport,
+                base_url=BASE_URL,
+                headers=headers,
+                event_hooks={"request": [self._remember_request]},
+            ) as client:
+                yield client
+
+    @contextlib.contextmanager
+    def sql_statements(self) -> Iterator[list[str]]:
+        """Collect the SQL text of every statement any SQLAlchemy engine runs meanwhile."""
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        statements: list[str] = []
+
+        def record(
+            conn: object, cursor: object, statement: str, *args: object, **kwargs: object
+        ) -> None:
+            statements.append(statement)
+
+        event.listen(Engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(Engine, "before_cursor_execute", record)
+
+    def log_messages(self, level: int = logging.NOTSET) -> list[str]:
+        return [record.getMessage() for record in self.logs if record.levelno >= level]
+
+    def _recording(self, app: ASGIApp, state: dict[str, Any]) -> ASGIApp:
+        async def recorded(
+            scope: MutableMapping[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+        ) -> None:
+            if scope["type"] in ("http", "websocket"):
+                scope["state"] = dict(state)
+            try:
+                await app(scope, receive, send)
+            except Exception as error:
+                line = f"{scope.get('method', '')} {scope.get('path', '')}".strip()
+                self.app_errors.append(AppError(error, line))
+                raise
+
+        return recorded
+
+    async def _remember_request(self, request: httpx.Request) -> None:
+        self.last_request = request
+
+
+@contextlib.asynccontextmanager
+async def run_lifespan(app: ASGIApp) -> AsyncIterator[dict[str, Any]]:
+    """Run the ASGI lifespan protocol around the block, as a server would."""
+    state: dict[str, Any] = {}
+    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": state}
+
+    async def run() -> None:
+        await app(scope, inbox.get, outbox.put)
+
+    task = asyncio.create_task(run())
+    await inbox.put({"type": "lifespan.startup"})
+    reply = await _next_message(outbox, task)
+    if reply.get("type") != "lifespan.startup.complete":
+        cause = task.exception() if task.done() and not task.cancelled() else None
+        raise StartupFailed(reply.get("message") or repr(cause), cause)
+    try:
+        yield state
+    finally:
+        await inbox.put({"type": "lifespan.shutdown"})
+        await _next_message(outbox, task)
+        if not task.done():
+            await task
+
+
+async def _next_message(
+    outbox: asyncio.Queue[dict[str, Any]], task: asyncio.Task[None]
+) -> dict[str, Any]:
+    getter = asyncio.ensure_future(outbox.get())
+    done, _ = await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+    if getter in done:
+        return getter.result()
+    getter.cancel()
+    error = task.exception()
+    return {"type": "lifespan.failed", "message": f"{type(error).__name__}: {error}" if error else ""}
+
+
+def load_checks(lesson: Lesson) -> tuple[CheckSpec, ...]:
+    """The lesson's checks, in the order its checks file defines them."""
+    import importlib.util
+
+    module_name = f"workbook_checks_{lesson.number}_{lesson.slug.replace('-', '_')}"
+    if module_name in sys.modules:
+        module = sys.modules[module_name]
+    else:
+        spec = importlib.util.spec_from_file_location(module_name, lesson.checks_file)
+        if spec is None or spec.loader is None:
+            raise FileNotFoundError(f"no checks at {lesson.checks_file}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    specs = [
+        value.__workbook_check__
+        for value in vars(module).values()
+        if hasattr(value, "__workbook_check__")
+    ]
+    return tuple(specs)

@@ -1,0 +1,157 @@
+"""pytest grades a lesson: `pytest lessons/03`, `pytest lessons`, `pytest solutions/03`.
+
+Loaded by `-p workbook.pytest_plugin` in the kit's pytest settings. A lesson folder (under
+`lessons/` or `solutions/`) is collected as that lesson's checks bound to that folder; each
+check is an item whose failure is the teaching message, with no grader traceback.
+"""
+
+import os
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workbook import progress, runner
+from workbook.harness import CheckSpec, load_checks
+from workbook.lessons import MetadataError, find_kit_root, find_lesson, load_lesson
+from workbook.report import format_outcome, score_line
+from workbook.runner import Outcome, run_check
+from workbook.targets import Target, TargetKind, is_untouched, learner_target, solution_target
+
+TARGET_FOLDERS = {"lessons": TargetKind.LEARNER, "solutions": TargetKind.SOLUTION}
+SHORT_REFERENCE = re.compile(r"^(?P<folder>lessons|solutions)/(?P<number>\d{1,2})/?$")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
+    """Let `pytest lessons/3` mean `pytest lessons/03_slug`."""
+    namespace = early_config.known_args_namespace
+    for position, arg in enumerate(args):
+        expanded = _expand_reference(arg)
+        if expanded == arg:
+            continue
+        args[position] = expanded
+        file_or_dir = getattr(namespace, "file_or_dir", None) or []
+        namespace.file_or_dir = [expanded if item == arg else item for item in file_or_dir]
+
+
+def _expand_reference(arg: str) -> str:
+    match = SHORT_REFERENCE.match(arg.replace(os.sep, "/"))
+    if match is None or Path(arg).exists():
+        return arg
+    try:
+        lesson = find_lesson(find_kit_root(), match["number"])
+    except (LookupError, FileNotFoundError, MetadataError):
+        return arg
+    return f"{match['folder']}/{lesson.name}"
+
+
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    kind = TARGET_FOLDERS.get(path.parent.name)
+    if kind is None or not (path.parent.parent / "checks").is_dir():
+        return None
+    lesson_dir = path.parent.parent / "lessons" / path.name
+    if not (lesson_dir / "lesson.toml").is_file():
+        return None
+    return LessonDirectory.from_parent(parent, path=path, kind=kind)
+
+
+class LessonDirectory(pytest.Directory):
+    """A lesson's (or a solution's) folder: its checks, bound to the code inside it."""
+
+    def __init__(self, *, kind: TargetKind, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.kind = kind
+
+    def collect(self) -> Iterator[pytest.Item]:
+        lesson = load_lesson(self.path.parent.parent / "lessons" / self.path.name)
+        target = learner_target(lesson) if self.kind is TargetKind.LEARNER else solution_target(
+            lesson
+        )
+        for spec in load_checks(lesson):
+            for backend in runner.backends_for(lesson):
+                name = spec.name if backend == "sqlite" else f"{spec.name}[{backend}]"
+                yield CheckItem.from_parent(
+                    self, name=name, spec=spec, target=target, backend=backend
+                )
+
+
+class CheckFailed(Exception):
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.spec.name)
+        self.outcome = outcome
+
+
+class CheckItem(pytest.Item):
+    def __init__(
+        self, *, spec: CheckSpec, target: Target, backend: str, **kwargs: object
+    ) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.spec = spec
+        self.target = target
+        self.backend = backend
+        self.add_marker(pytest.mark.rule(spec.rule))
+
+    def runtest(self) -> None:
+        outcome = run_check(self.spec, self.target, self.backend)
+        self.config.stash.setdefault(_OUTCOMES, []).append(outcome)
+        if not outcome.passed:
+            raise CheckFailed(outcome)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: object = None,
+    ) -> str:
+        if isinstance(excinfo.value, CheckFailed):
+            return format_outcome(excinfo.value.outcome)
+        return super().repr_failure(excinfo)  # type: ignore[no-any-return]
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        code = self.spec.function.__code__
+        return Path(code.co_filename), code.co_firstlineno - 1, self.name
+
+
+_OUTCOMES = pytest.StashKey[list[Outcome]]()
+_EXIT_STATUS = pytest.StashKey[int]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "rule(id): the lesson rule a check proves")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    outcomes = terminalreporter.config.stash.get(_OUTCOMES, [])
+    if not outcomes:
+        return
+    by_target: dict[Target, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_target[outcome.target].append(outcome)
+    terminalreporter.section("workbook")
+    for target, target_outcomes in by_target.items():
+        passed = sum(outcome.passed for outcome in target_outcomes)
+        untouched = target.kind is TargetKind.LEARNER and is_untouched(target.lesson)
+        kind = "lesson" if target.kind is TargetKind.LEARNER else target.kind.value
+        terminalreporter.write_line(
+            score_line(target.lesson, passed, len(target_outcomes), kind=kind, untouched=untouched)
+        )
+        if target.kind is TargetKind.LEARNER:
+            progress.record(target.lesson, passed, len(target_outcomes), untouched=untouched)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if runner.stuck_threads_left_behind:
+        # A learner's handler is still spinning in a thread; do not wait for it forever.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config.stash.get(_EXIT_STATUS, 1))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)

@@ -1,0 +1,77 @@
+"""Words for the learner: a failed check, a lesson's score, a link to a rule."""
+
+import re
+from functools import cache
+from pathlib import Path
+
+from workbook.harness import describe_request
+from workbook.lessons import Lesson, Rule
+from workbook.runner import Outcome, Status
+
+DEFAULT_SITE_URL = "https://fastapi-workbook.example.org/"
+
+
+@cache
+def site_url(kit_root: Path) -> str:
+    """The docs site's address, read from mkdocs.yml (`site_url:`) without a YAML parser."""
+    try:
+        text = (kit_root / "mkdocs.yml").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return DEFAULT_SITE_URL
+    match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
+    url = match.group(1) if match else DEFAULT_SITE_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def lesson_url(lesson: Lesson) -> str:
+    return f"{site_url(lesson.kit_root)}lessons/{lesson.name}/"
+
+
+def rule_url(lesson: Lesson, rule: Rule) -> str:
+    return f"{lesson_url(lesson)}#{rule.anchor}"
+
+
+def citation(lesson: Lesson, rule: Rule) -> str:
+    """A Markdown link a reviewer pastes into a pull request."""
+    return f"[lesson {lesson.number}, rule {rule.id}: {rule.title}]({rule_url(lesson, rule)})"
+
+
+def format_outcome(outcome: Outcome) -> str:
+    """The whole message for a check that did not pass."""
+    lesson = outcome.target.lesson
+    rule = lesson.rule(outcome.spec.rule)
+    backend = f" [{outcome.backend}]" if outcome.backend != "sqlite" else ""
+    lines = [
+        f"rule {rule.id}: {rule.title}",
+        f"check: {outcome.spec.title}{backend}",
+        f"docs: {rule_url(lesson, rule)}",
+        "",
+    ]
+    if outcome.status is Status.FAILED and outcome.violation is not None:
+        violation = outcome.violation
+        if violation.request is not None:
+            lines += _field("sent", describe_request(violation.request))
+        lines += _field("expected", violation.expected)
+        lines += _field("got", violation.got)
+        if violation.note:
+            lines += _field("note", violation.note)
+    else:
+        lines += _field("error", outcome.error)
+    for app_error in outcome.app_errors[:3]:
+        lines += _field("app raised", app_error)
+    lines += _field("hint", rule.hint)
+    return "\n".join(lines)
+
+
+def _field(label: str, text: str) -> list[str]:
+    first, *rest = (text or "(nothing)").splitlines() or [""]
+    width = 10
+    return [f"{label + ':':<{width}} {first}", *(f"{'':<{width}} {line}" for line in rest)]
+
+
+def score_line(lesson: Lesson, passed: int, total: int, *, kind: str, untouched: bool) -> str:
+    label = f"{kind} {lesson.number} {lesson.slug}"
+    if untouched:
+        return f"{label}: not started ({passed} of {total} checks pass)"
+    verdict = " - done" if passed == total else ""
+    return f"{label}: {passed} of {total} checks pass{verdict}"

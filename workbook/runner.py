@@ -1,0 +1,227 @@
+"""Run one check against one target and say how it went, without pytest.
+
+The pytest plugin, the `workbook` command and the kit's self-test all grade through
+`run_check`, so a check behaves the same wherever it runs. Each check gets a fresh event
+loop, a fresh import of the target's `app`, its own temporary folder and database, and a
+time limit enforced by an alarm (so even a busy loop in learner code is interrupted).
+"""
+
+import asyncio
+import contextlib
+import enum
+import logging
+import os
+import shutil
+import tempfile
+import time
+import traceback
+import uuid
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbook.harness import Check, CheckSpec, RuleViolation, StartupFailed
+from workbook.lessons import Lesson
+from workbook.loader import CheckTimeout, LearnerCodeError, alarm, learner_location, target_on_path
+from workbook.targets import Target
+
+POSTGRES_URL_VARIABLE = "WORKBOOK_POSTGRES_URL"
+REDIS_URL_VARIABLE = "WORKBOOK_REDIS_URL"
+# How a lesson app finds its database: pydantic-settings with the APP_ prefix.
+APP_DATABASE_URL_VARIABLE = "APP_DATABASE_URL"
+APP_REDIS_URL_VARIABLE = "APP_REDIS_URL"
+CLEANUP_SECONDS = 5.0
+
+# Set when a check timed out while learner code held a thread: the process must not wait
+# for that thread at exit, so the adapters end it with os._exit once their report is out.
+stuck_threads_left_behind = False
+
+
+class Status(enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"  # an expectation did not hold: the rule is not met yet
+    ERROR = "error"  # the learner's code could not run, or hung, or the check itself broke
+
+
+@dataclass(frozen=True)
+class Outcome:
+    spec: CheckSpec
+    target: Target
+    backend: str
+    status: Status
+    violation: RuleViolation | None = None
+    error: str = ""
+    app_errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+
+def backends_for(lesson: Lesson) -> tuple[str, ...]:
+    """SQLite always; PostgreSQL too when its URL is set and the lesson uses a database."""
+    if lesson.uses_database and os.environ.get(POSTGRES_URL_VARIABLE):
+        return ("sqlite", "postgresql")
+    return ("sqlite",)
+
+
+def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outcome:
+    tmp_path = Path(tempfile.mkdtemp(prefix=f"workbook-{target.lesson.number}-"))
+    ctx = Check(target=target, tmp_path=tmp_path, backend=backend)
+    timeout = spec.timeout or target.lesson.timeout
+    started = time.perf_counter()
+    try:
+        with target_on_path(target.root), _captured_logs(ctx), warnings.catch_warnings(
+            record=True
+        ) as caught:
+            # Learner code's warnings are for the checks to judge (ctx.warnings), not errors.
+            warnings.simplefilter("always")
+            ctx.warnings = caught
+            status, violation, error = _run_in_fresh_loop(ctx, spec, timeout)
+    finally:
+        ctx.restore_env()
+        shutil.rmtree(tmp_path, ignore_errors=True)
+    if violation is not None and violation.request is None and ctx.last_request is not None:
+        violation.request = ctx.last_request
+    return Outcome(
+        spec=spec,
+        target=target,
+        backend=backend,
+        status=status,
+        violation=violation,
+        error=error,
+        app_errors=tuple(
+            f"{_describe_app_error(ctx, app_error.error)} ({app_error.request_line})"
+            for app_error in ctx.app_errors
+        ),
+        warnings=tuple(
+            f"{item.category.__name__}: {item.message} ({item.filename}:{item.lineno})"
+            for item in caught
+        ),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _run_in_fresh_loop(
+    ctx: Check, spec: CheckSpec, timeout: float
+) -> tuple[Status, RuleViolation | None, str]:
+    loop = asyncio.new_event_loop()
+    try:
+        with alarm(timeout):
+            loop.run_until_complete(_with_services(ctx, spec))
+    except RuleViolation as violation:
+        return Status.FAILED, violation, ""
+    except AssertionError as assertion:
+        return Status.FAILED, RuleViolation(str(assertion) or "the assertion to hold", "it did not"), ""
+    except LearnerCodeError as error:
+        return Status.ERROR, None, str(error)
+    except StartupFailed as error:
+        where = learner_location(ctx.root, error.cause.__traceback__ if error.cause else None)
+        return Status.ERROR, None, f"the app failed to start{where}: {error}"
+    except CheckTimeout:
+        return Status.ERROR, None, _describe_timeout(ctx, timeout)
+    except BaseException as error:  # noqa: BLE001 - a learner's SystemExit must not end the grader
+        return Status.ERROR, None, _describe_crash(ctx, error)
+    finally:
+        _close_loop(loop)
+    return Status.PASSED, None, ""
+
+
+async def _with_services(ctx: Check, spec: CheckSpec) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        if ctx.lesson.uses_database:
+            ctx.database_url = await stack.enter_async_context(_database(ctx))
+            ctx.setenv(APP_DATABASE_URL_VARIABLE, ctx.database_url)
+        if "redis" in ctx.lesson.services:
+            ctx.redis_url = os.environ.get(REDIS_URL_VARIABLE, "")
+            ctx.setenv(APP_REDIS_URL_VARIABLE, ctx.redis_url or None)
+        await spec.function(ctx)
+
+
+@contextlib.asynccontextmanager
+async def _database(ctx: Check) -> AsyncIterator[str]:
+    """An empty database of the check's own, dropped afterwards."""
+    if ctx.backend != "postgresql":
+        yield f"sqlite+aiosqlite:///{ctx.tmp_path / 'app.db'}"
+        return
+    import asyncpg
+
+    admin_url = os.environ[POSTGRES_URL_VARIABLE]
+    plain_url = admin_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    name = f"workbook_{ctx.lesson.number}_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(plain_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        admin = await asyncpg.connect(plain_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what the check left running, within a bound, then close the loop."""
+    global stuck_threads_left_behind
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    try:
+        with alarm(CLEANUP_SECONDS):
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+    except BaseException:  # noqa: BLE001 - learner code refusing cancellation is reported, not fatal
+        stuck_threads_left_behind = True
+    finally:
+        loop.close()
+
+
+@contextlib.contextmanager
+def _captured_logs(ctx: Check) -> Iterator[None]:
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            ctx.logs.append(record)
+
+    handler = Collect(level=logging.NOTSET)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+
+
+def _describe_timeout(ctx: Check, timeout: float) -> str:
+    global stuck_threads_left_behind
+    stuck_threads_left_behind = True
+    waiting_for = ctx.last_request
+    request = f" {waiting_for.method} {waiting_for.url.path}" if waiting_for else ""
+    return (
+        f"the check did not finish within {timeout:g} s: the request{request} never got an "
+        "answer. Look for an endless loop, or a wait that never ends, in the handler."
+    )
+
+
+def _describe_crash(ctx: Check, error: BaseException) -> str:
+    if isinstance(error, SystemExit):
+        where = learner_location(ctx.root, error.__traceback__)
+        return f"the app called sys.exit({error.code!r}){where}: a service never exits the process"
+    where = learner_location(ctx.root, error.__traceback__)
+    if where:
+        return f"{type(error).__name__}: {error}{where}"
+    # Not in learner code: the check itself broke. Show where, briefly, for maintainers.
+    frames = traceback.format_exception(error, limit=-3)
+    return "the check could not complete:\n" + "".join(frames).rstrip()
+
+
+def _describe_app_error(ctx: Check, error: BaseException) -> str:
+    where = learner_location(ctx.root, error.__traceback__)
+    return f"{type(error).__name__}: {error}{where}"

@@ -1,0 +1,152 @@
+"""What the checks run against: a learner's lesson, a solution, a pristine starter, a wrong variant.
+
+Every target is a folder holding an `app/` package. Pristine starters come from git's HEAD,
+so the self-test grades what the kit ships even in a clone where a learner has edited
+`lessons/`. Wrong variants are the solution with a few files replaced (an overlay).
+"""
+
+import enum
+import io
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from workbook.lessons import Lesson, MetadataError
+
+
+class TargetKind(enum.Enum):
+    LEARNER = "lesson"
+    SOLUTION = "solution"
+    PRISTINE = "pristine starter"
+    WRONG = "wrong variant"
+
+
+@dataclass(frozen=True)
+class Target:
+    lesson: Lesson
+    kind: TargetKind
+    root: Path
+    variant: str = ""
+
+    def label(self) -> str:
+        suffix = f" {self.variant}" if self.variant else ""
+        return f"{self.kind.value} {self.lesson.number} {self.lesson.slug}{suffix}"
+
+
+@dataclass(frozen=True)
+class WrongVariant:
+    name: str
+    mistake: str
+    caught_by: tuple[str, ...]
+    overlay_dir: Path
+
+
+def learner_target(lesson: Lesson) -> Target:
+    return Target(lesson, TargetKind.LEARNER, lesson.lesson_dir)
+
+
+def solution_target(lesson: Lesson) -> Target:
+    return Target(lesson, TargetKind.SOLUTION, lesson.solution_dir)
+
+
+def pristine_target(lesson: Lesson) -> Target:
+    return Target(lesson, TargetKind.PRISTINE, _pristine_copy(lesson.kit_root, lesson.name))
+
+
+def wrong_variants(lesson: Lesson) -> tuple[WrongVariant, ...]:
+    if not lesson.wrong_dir.is_dir():
+        return ()
+    return tuple(
+        _load_variant(path) for path in sorted(lesson.wrong_dir.iterdir()) if path.is_dir()
+    )
+
+
+def wrong_target(lesson: Lesson, variant: WrongVariant) -> Target:
+    root = Path(tempfile.mkdtemp(prefix=f"workbook-{lesson.number}-{variant.name}-"))
+    shutil.copytree(lesson.solution_dir / "app", root / "app", ignore=_IGNORED)
+    overlay_app = variant.overlay_dir / "app"
+    shutil.copytree(overlay_app, root / "app", dirs_exist_ok=True, ignore=_IGNORED)
+    return Target(lesson, TargetKind.WRONG, root, variant=variant.name)
+
+
+def is_untouched(lesson: Lesson) -> bool:
+    """True when the learner's lesson folder is exactly as git's HEAD has it."""
+    touched = touched_lessons(lesson.kit_root)
+    return touched is not None and lesson.name not in touched
+
+
+def touched_lessons(kit_root: Path) -> set[str] | None:
+    """Names of lesson folders that differ from HEAD (one git call), or None without git."""
+    try:
+        result = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", "lessons"],
+            cwd=kit_root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    touched = set()
+    for line in result.stdout.splitlines():
+        path = line[3:].strip().strip('"').split(" -> ")[-1]
+        parts = path.split("/")
+        if len(parts) > 2 and "__pycache__" not in parts:
+            touched.add(parts[1])
+    return touched
+
+
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
+
+
+def _load_variant(path: Path) -> WrongVariant:
+    metadata = path / "variant.toml"
+    try:
+        data = tomllib.loads(metadata.read_text(encoding="utf-8"))
+    except (FileNotFoundError, tomllib.TOMLDecodeError) as error:
+        raise MetadataError(f"{metadata}: {error}") from error
+    mistake = data.get("mistake")
+    caught_by = data.get("caught_by")
+    if not isinstance(mistake, str) or not mistake.strip():
+        raise MetadataError(f"{metadata}: 'mistake' says what the learner got wrong")
+    if not isinstance(caught_by, list) or not caught_by or not all(
+        isinstance(name, str) for name in caught_by
+    ):
+        raise MetadataError(f"{metadata}: 'caught_by' lists the checks that must reject it")
+    if not (path / "app").is_dir():
+        raise MetadataError(f"{path}: a variant replaces files under its own app/ folder")
+    return WrongVariant(path.name, mistake.strip(), tuple(caught_by), path)
+
+
+@cache
+def _pristine_copy(kit_root: Path, lesson_name: str) -> Path:
+    """The lesson folder as committed at HEAD, unpacked once per process."""
+    destination = Path(tempfile.mkdtemp(prefix=f"workbook-pristine-{lesson_name}-"))
+    archive = _git_archive(kit_root, f"lessons/{lesson_name}")
+    if archive is None:
+        # Not a git checkout (an unpacked archive): the folder itself is the only copy.
+        shutil.copytree(kit_root / "lessons" / lesson_name, destination, dirs_exist_ok=True)
+        return destination
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+    return destination / "lessons" / lesson_name
+
+
+def _git_archive(kit_root: Path, path: str) -> bytes | None:
+    try:
+        result = subprocess.run(
+            ["git", "archive", "--format=tar", "HEAD", "--", path],
+            cwd=kit_root,
+            capture_output=True,
+            timeout=30,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout
