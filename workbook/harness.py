@@ -20,12 +20,12 @@ import logging
 import os
 import re
 import sys
-from warnings import WarningMessage
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
+from warnings import WarningMessage
 
 import httpx
 
@@ -242,7 +242,7 @@ class Check:
         app = learner_attribute(self.root, self.module(module), attribute)
         if not callable(app):
             raise LearnerCodeError(f"{module}.{attribute} is not an ASGI app: {app!r}")
-        return app  # type: ignore[return-value]
+        return app
 
     def setenv(self, name: str, value: str | None) -> None:
         """Set (or, with None, remove) an environment variable until the check ends."""
@@ -267,17 +267,9 @@ class Check:
     ) -> AsyncIterator[httpx.AsyncClient]:
         """An httpx client talking to the app over ASGI, with the app's lifespan running."""
         asgi_app = app if app is not None else self.app()
-        async with run_lifespan(asgi_app) as state:
-            transport = httpx.ASGITransport(
-                app=self._recording(asgi_app, state), raise_app_exceptions=False
-            )
-            async with httpx.AsyncClient(
-                transport=transport,
-                base_url=BASE_URL,
-                headers=headers,
-                event_hooks={"request": [self._remember_request]},
-            ) as client:
-                yield client
+        async with serve(asgi_app, headers=headers, on_error=self._record_error) as client:
+            client.event_hooks["request"].append(self._remember_request)
+            yield client
 
     @contextlib.contextmanager
     def sql_statements(self) -> Iterator[list[str]]:
@@ -301,8 +293,28 @@ class Check:
     def log_messages(self, level: int = logging.NOTSET) -> list[str]:
         return [record.getMessage() for record in self.logs if record.levelno >= level]
 
-    def _recording(self, app: ASGIApp, state: dict[str, Any]) -> ASGIApp:
-        async def recorded(
+    def _record_error(self, error: Exception, request_line: str) -> None:
+        self.app_errors.append(AppError(error, request_line))
+
+    async def _remember_request(self, request: httpx.Request) -> None:
+        self.last_request = request
+
+
+@contextlib.asynccontextmanager
+async def serve(
+    app: ASGIApp,
+    *,
+    headers: dict[str, str] | None = None,
+    on_error: Callable[[Exception, str], None] | None = None,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan and yield an httpx client that talks to it over ASGI.
+
+    Like a real server: lifespan state reaches each request's scope, and an exception that
+    escapes the app becomes a 500 answer (reported to `on_error`) instead of reaching the caller.
+    """
+    async with run_lifespan(app) as state:
+
+        async def with_state(
             scope: MutableMapping[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
         ) -> None:
             if scope["type"] in ("http", "websocket"):
@@ -310,14 +322,16 @@ class Check:
             try:
                 await app(scope, receive, send)
             except Exception as error:
-                line = f"{scope.get('method', '')} {scope.get('path', '')}".strip()
-                self.app_errors.append(AppError(error, line))
+                if on_error is not None:
+                    line = f"{scope.get('method', '')} {scope.get('path', '')}".strip()
+                    on_error(error, line)
                 raise
 
-        return recorded
-
-    async def _remember_request(self, request: httpx.Request) -> None:
-        self.last_request = request
+        transport = httpx.ASGITransport(app=with_state, raise_app_exceptions=False)
+        async with httpx.AsyncClient(
+            transport=transport, base_url=BASE_URL, headers=headers
+        ) as client:
+            yield client
 
 
 @contextlib.asynccontextmanager
@@ -355,7 +369,8 @@ async def _next_message(
         return getter.result()
     getter.cancel()
     error = task.exception()
-    return {"type": "lifespan.failed", "message": f"{type(error).__name__}: {error}" if error else ""}
+    message = f"{type(error).__name__}: {error}" if error else "the lifespan ended early"
+    return {"type": "lifespan.failed", "message": message}
 
 
 def load_checks(lesson: Lesson) -> tuple[CheckSpec, ...]:

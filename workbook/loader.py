@@ -73,7 +73,7 @@ def import_learner_module(root: Path, module_name: str) -> ModuleType:
                 "with its FastAPI instance in `app/main.py`"
             ) from None
         raise LearnerCodeError(_describe_exception(root, error, module_name)) from None
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any failure in learner code is reported
         raise LearnerCodeError(_describe_exception(root, error, module_name)) from None
 
 

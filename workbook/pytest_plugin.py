@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _pytest._code.code import TerminalRepr
 
 from workbook import progress, runner
 from workbook.harness import CheckSpec, load_checks
@@ -107,10 +108,10 @@ class CheckItem(pytest.Item):
         self,
         excinfo: pytest.ExceptionInfo[BaseException],
         style: object = None,
-    ) -> str:
+    ) -> str | TerminalRepr:
         if isinstance(excinfo.value, CheckFailed):
             return format_outcome(excinfo.value.outcome)
-        return super().repr_failure(excinfo)  # type: ignore[no-any-return]
+        return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         code = self.spec.function.__code__

@@ -115,7 +115,8 @@ def _run_in_fresh_loop(
     except RuleViolation as violation:
         return Status.FAILED, violation, ""
     except AssertionError as assertion:
-        return Status.FAILED, RuleViolation(str(assertion) or "the assertion to hold", "it did not"), ""
+        plain = RuleViolation(str(assertion) or "the assertion to hold", "it did not")
+        return Status.FAILED, plain, ""
     except LearnerCodeError as error:
         return Status.ERROR, None, str(error)
     except StartupFailed as error:

@@ -1,0 +1,48 @@
+"""ruff and mypy --strict on everything the kit ships as exemplary: engine, checks, solutions.
+
+Each solution is its own `app` package, so mypy runs once per lesson (solution plus checks),
+sharing one cache; the engine and the kit's tests are one more run.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbook.lessons import Lesson, discover, find_kit_root
+
+KIT_ROOT = find_kit_root(Path(__file__).parent)
+LESSONS = discover(KIT_ROOT)
+MYPY_CACHE = KIT_ROOT / ".mypy_cache"
+
+
+def run_tool(*command: str, cwd: Path = KIT_ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *command], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_ruff_is_clean() -> None:
+    result = run_tool("ruff", "check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_on_the_engine_and_tests() -> None:
+    result = run_tool("mypy", "--cache-dir", str(MYPY_CACHE), "workbook", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.name for lesson in LESSONS])
+def test_mypy_strict_on_solution_and_checks(lesson: Lesson) -> None:
+    result = run_tool(
+        "mypy",
+        "--config-file",
+        str(KIT_ROOT / "pyproject.toml"),
+        "--cache-dir",
+        str(MYPY_CACHE),
+        "app",
+        str(lesson.checks_file),
+        cwd=lesson.solution_dir,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
