@@ -9,6 +9,7 @@ time limit enforced by an alarm (so even a busy loop in learner code is interrup
 import asyncio
 import contextlib
 import enum
+import gc
 import logging
 import os
 import shutil
@@ -81,6 +82,9 @@ def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outco
             warnings.simplefilter("always")
             ctx.warnings = caught
             status, violation, error = _run_in_fresh_loop(ctx, spec, timeout)
+            # Finalize what the check's app leaked (an undisposed engine's connections own
+            # non-daemon threads that would otherwise keep the process alive at exit).
+            gc.collect()
     finally:
         ctx.restore_env()
         shutil.rmtree(tmp_path, ignore_errors=True)

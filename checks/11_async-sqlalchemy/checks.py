@@ -1,0 +1,215 @@
+"""Checks for lesson 11: SQLAlchemy 2.x async, a session per request, an engine per app life.
+
+Sessions and pooled connections are observed through SQLAlchemy's public event API, on the
+classes (so any engine or session the app builds is seen, however it is wired).
+"""
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, get_origin
+
+import httpx
+from sqlalchemy import event, inspect, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session
+from sqlalchemy.pool import Pool
+
+from workbook.harness import Check, check, expect, expect_status, json_body
+
+CONCURRENT_REQUESTS = 12
+
+
+@dataclass
+class PoolLedger:
+    """Connections opened, checked out, checked in and closed while it listens."""
+
+    opened: int = 0
+    closed: int = 0
+    checked_out: int = 0
+    checked_in: int = 0
+
+    @property
+    def still_out(self) -> int:
+        return self.checked_out - self.checked_in
+
+    @property
+    def still_open(self) -> int:
+        return self.opened - self.closed
+
+
+@dataclass
+class SessionLedger:
+    """Which request (asyncio task) used which session."""
+
+    tasks_by_session: dict[int, set[int]] = field(default_factory=dict)
+
+    def note(self, session: Session) -> None:
+        task = asyncio.current_task()
+        self.tasks_by_session.setdefault(id(session), set()).add(id(task))
+
+    @property
+    def shared(self) -> int:
+        return sum(1 for tasks in self.tasks_by_session.values() if len(tasks) > 1)
+
+
+@contextlib.contextmanager
+def listening(target: Any, events: dict[str, Any]) -> Iterator[None]:
+    for name, listener in events.items():
+        event.listen(target, name, listener)
+    try:
+        yield
+    finally:
+        for name, listener in events.items():
+            event.remove(target, name, listener)
+
+
+def pool_ledger() -> tuple[PoolLedger, contextlib.AbstractContextManager[None]]:
+    ledger = PoolLedger()
+
+    def count(attribute: str) -> Any:
+        def listener(*args: object) -> None:
+            setattr(ledger, attribute, getattr(ledger, attribute) + 1)
+
+        return listener
+
+    events = {
+        "connect": count("opened"),
+        "close": count("closed"),
+        "close_detached": count("closed"),
+        "checkout": count("checked_out"),
+        "checkin": count("checked_in"),
+    }
+    return ledger, listening(Pool, events)
+
+
+async def new_project(client: httpx.AsyncClient, name: str = "Apollo") -> int:
+    response = await client.post("/projects", json={"name": name})
+    expect_status(response, 201, because="a valid project is created")
+    project_id: int = json_body(response)["id"]
+    return project_id
+
+
+@check("11.1", baseline=True)
+async def projects_and_tasks_round_trip(ctx: Check) -> None:
+    """Tasks added to a project list back in order, stored in the configured database."""
+    async with ctx.client() as client:
+        project_id = await new_project(client)
+        for title in ("design", "build", "ship"):
+            created = await client.post(f"/projects/{project_id}/tasks", json={"title": title})
+            expect_status(created, 201, because="a valid task is created")
+        listed = await client.get(f"/projects/{project_id}/tasks")
+        missing = await client.get("/projects/999999/tasks")
+    expect_status(listed, 200)
+    titles = [task.get("title") for task in json_body(listed)]
+    expect(titles == ["design", "build", "ship"], expected="the three titles in order",
+           got=titles, response=listed)
+    expect_status(missing, 404, because="the project does not exist")
+    engine = create_async_engine(ctx.database_url)
+    try:
+        async with engine.connect() as connection:
+            stored = (await connection.execute(text("SELECT count(*) FROM task"))).scalar_one()
+    finally:
+        await engine.dispose()
+    expect(stored == 3, expected=f"3 task rows in the database at {ctx.backend}",
+           got=f"{stored} rows", response=listed)
+
+
+@check("11.2")
+async def concurrent_requests_never_share_a_session(ctx: Check) -> None:
+    """Twelve concurrent requests use twelve sessions: no session serves two requests."""
+    ledger = SessionLedger()
+    events = {
+        "do_orm_execute": lambda state: ledger.note(state.session),
+        "before_flush": lambda session, *args: ledger.note(session),
+    }
+    async with ctx.client() as client:
+        project_id = await new_project(client)
+        with listening(Session, events):
+            responses = await asyncio.gather(
+                *(
+                    client.post(f"/projects/{project_id}/tasks", json={"title": f"task {n}"})
+                    if n % 2
+                    else client.get(f"/projects/{project_id}/tasks")
+                    for n in range(CONCURRENT_REQUESTS)
+                )
+            )
+    expect(
+        ledger.shared == 0,
+        expected="each request to work in a session of its own",
+        got=f"{ledger.shared} session(s) used by more than one request; statuses: "
+        f"{sorted(response.status_code for response in responses)}",
+        response=responses[-1],
+    )
+
+
+@check("11.2")
+async def every_session_returns_its_connection(ctx: Check) -> None:
+    """After each request, every pooled connection it used is back in the pool."""
+    ledger, listen = pool_ledger()
+    with listen:
+        async with ctx.client() as client:
+            project_id = await new_project(client)
+            await client.post(f"/projects/{project_id}/tasks", json={"title": "write"})
+            response = await client.get(f"/projects/{project_id}/tasks")
+            outstanding = ledger.still_out
+    expect(
+        outstanding == 0,
+        expected="no connection still checked out once the requests have been answered",
+        got=f"{outstanding} connection(s) still held (checked out {ledger.checked_out}, "
+        f"returned {ledger.checked_in})",
+        response=response,
+    )
+
+
+@check("11.1")
+async def the_engine_is_disposed_at_shutdown(ctx: Check) -> None:
+    """When the app shuts down, every database connection it opened is closed."""
+    ledger, listen = pool_ledger()
+    with listen:
+        async with ctx.client() as client:
+            project_id = await new_project(client)
+            response = await client.get(f"/projects/{project_id}/tasks")
+        still_open = ledger.still_open
+    expect(
+        still_open == 0,
+        expected="the lifespan to dispose the engine, closing every connection",
+        got=f"{still_open} connection(s) left open after shutdown (opened {ledger.opened})",
+        response=response,
+    )
+
+
+@check("11.3")
+async def models_use_typed_declarative_mapping(ctx: Check) -> None:
+    """Every mapped class derives from DeclarativeBase and annotates its columns Mapped[...]."""
+    ctx.app()
+    mapped = [
+        value
+        for name, module in list(sys.modules.items())
+        if name == "app" or name.startswith("app.")
+        for value in vars(module).values()
+        if isinstance(value, type) and inspect(value, raiseerr=False) is not None
+    ]
+    expect(bool(mapped), expected="mapped model classes in the app", got="none found")
+    problems = sorted({problem for model in mapped for problem in mapping_problems(model)})
+    expect(
+        not problems,
+        expected="2.x typed models: a DeclarativeBase subclass with Mapped[...] annotations",
+        got="; ".join(problems),
+    )
+
+
+def mapping_problems(model: type) -> list[str]:
+    if not issubclass(model, DeclarativeBase):
+        return [f"{model.__name__} comes from declarative_base(), not a DeclarativeBase class"]
+    annotations: dict[str, Any] = {}
+    for klass in reversed(model.__mro__):
+        annotations.update(getattr(klass, "__annotations__", {}))
+    columns = [column.key for column in inspect(model).column_attrs]
+    return [
+        f"{model.__name__}.{name} is not annotated Mapped[...]"
+        for name in columns
+        if get_origin(annotations.get(name)) is not Mapped
+    ]
