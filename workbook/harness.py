@@ -253,6 +253,13 @@ class Check:
         else:
             os.environ[name] = value
 
+    def release(self) -> None:
+        """Drop every reference to the app and its objects, so they can be collected."""
+        self._modules.clear()
+        self.app_errors.clear()
+        self.logs.clear()
+        self.last_request = None
+
     def restore_env(self) -> None:
         for name, value in self._saved_env.items():
             if value is None:

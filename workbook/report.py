@@ -4,7 +4,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from workbook.harness import describe_request
+from workbook.harness import describe_request, trim
 from workbook.lessons import Lesson, Rule
 from workbook.runner import Outcome, Status
 
@@ -57,8 +57,8 @@ def format_outcome(outcome: Outcome) -> str:
             lines += _field("note", violation.note)
     else:
         lines += _field("error", outcome.error)
-    for app_error in outcome.app_errors[:3]:
-        lines += _field("app raised", app_error)
+    for app_error in outcome.app_errors[:2]:
+        lines += _field("app raised", trim(app_error, 400))
     lines += _field("hint", rule.hint)
     return "\n".join(lines)
 

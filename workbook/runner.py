@@ -75,21 +75,26 @@ def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outco
     timeout = spec.timeout or target.lesson.timeout
     started = time.perf_counter()
     try:
-        with target_on_path(target.root), _captured_logs(ctx), warnings.catch_warnings(
-            record=True
-        ) as caught:
+        with warnings.catch_warnings(record=True) as caught:
             # Learner code's warnings are for the checks to judge (ctx.warnings), not errors.
             warnings.simplefilter("always")
             ctx.warnings = caught
-            status, violation, error = _run_in_fresh_loop(ctx, spec, timeout)
-            # Finalize what the check's app leaked (an undisposed engine's connections own
-            # non-daemon threads that would otherwise keep the process alive at exit).
+            with target_on_path(target.root), _captured_logs(ctx):
+                status, violation, error = _run_in_fresh_loop(ctx, spec, timeout)
+            app_errors = tuple(
+                f"{_describe_app_error(ctx, app_error.error)} ({app_error.request_line})"
+                for app_error in ctx.app_errors
+            )
+            if violation is not None:
+                violation.request = violation.request or ctx.last_request
+                violation.__traceback__ = None  # its frames would keep the app alive
+            # Finalize what the check's app leaked while its warnings are still recorded (an
+            # undisposed engine's connections own non-daemon threads that block exit).
+            ctx.release()
             gc.collect()
     finally:
         ctx.restore_env()
         shutil.rmtree(tmp_path, ignore_errors=True)
-    if violation is not None and violation.request is None and ctx.last_request is not None:
-        violation.request = ctx.last_request
     return Outcome(
         spec=spec,
         target=target,
@@ -97,10 +102,7 @@ def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outco
         status=status,
         violation=violation,
         error=error,
-        app_errors=tuple(
-            f"{_describe_app_error(ctx, app_error.error)} ({app_error.request_line})"
-            for app_error in ctx.app_errors
-        ),
+        app_errors=tuple(dict.fromkeys(app_errors)),
         warnings=tuple(
             f"{item.category.__name__}: {item.message} ({item.filename}:{item.lineno})"
             for item in caught
