@@ -118,27 +118,34 @@ def find_kit_root(start: Path | None = None) -> Path:
     raise FileNotFoundError("no workbook found: run this inside the kit (a folder with lessons/)")
 
 
+def lesson_dirs(kit_root: Path) -> list[Path]:
+    """Every lesson folder under `kit_root/lessons`, in lesson order, without reading them."""
+    lessons_root = kit_root / "lessons"
+    if not lessons_root.is_dir():
+        return []
+    return sorted(
+        path for path in lessons_root.iterdir()
+        if path.is_dir() and LESSON_DIR_PATTERN.match(path.name)
+    )
+
+
 @cache
 def discover(kit_root: Path) -> tuple[Lesson, ...]:
-    """Every lesson under `kit_root/lessons`, in lesson order."""
-    lessons_root = kit_root / "lessons"
-    lessons = [
-        load_lesson(path)
-        for path in sorted(lessons_root.iterdir())
-        if path.is_dir() and LESSON_DIR_PATTERN.match(path.name)
-    ]
-    return tuple(lessons)
+    """Every lesson under `kit_root/lessons`, in lesson order (MetadataError if one is bad)."""
+    return tuple(load_lesson(path) for path in lesson_dirs(kit_root))
 
 
 def find_lesson(kit_root: Path, reference: str) -> Lesson:
-    """A lesson by number (`3`, `03`), full folder name (`03_slug`) or slug."""
+    """A lesson by number (`3`, `03`), folder name (`03_slug`) or slug; loads only that one."""
     wanted = reference.strip().rstrip("/").split("/")[-1]
     if wanted.isdigit():
         wanted = f"{int(wanted):02d}"
-    for lesson in discover(kit_root):
-        if wanted in (lesson.number, lesson.name, lesson.slug):
-            return lesson
-    known = ", ".join(lesson.number for lesson in discover(kit_root))
+    folders = lesson_dirs(kit_root)
+    for folder in folders:
+        number, slug = folder.name.split("_", 1)
+        if wanted in (number, folder.name, slug):
+            return load_lesson(folder)
+    known = ", ".join(folder.name.split("_", 1)[0] for folder in folders)
     raise LookupError(f"no lesson {reference!r} (lessons: {known})")
 
 

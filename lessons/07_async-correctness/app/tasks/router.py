@@ -1,0 +1,37 @@
+"""Routes that need the blocking directory, and one that needs nothing."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from app.core.config import Settings, get_settings
+from app.directory.client import DirectoryClient
+from app.tasks.schemas import Assignee, Health
+
+router = APIRouter()
+Login = Annotated[str, Path(pattern=r"^[a-z][a-z.]{0,63}$")]
+
+
+def get_directory(settings: Annotated[Settings, Depends(get_settings)]) -> DirectoryClient:
+    return DirectoryClient(settings.directory_latency_seconds)
+
+
+Directory = Annotated[DirectoryClient, Depends(get_directory)]
+
+
+@router.get("/assignees/{login}")
+async def read_assignee(login: Login, directory: Directory) -> Assignee:
+    person = directory.lookup(login)
+    return Assignee(login=person.login, display_name=person.display_name, team=person.team)
+
+
+@router.get("/tasks/{task_id}/assignee")
+async def read_task_assignee(task_id: int, directory: Directory) -> Assignee:
+    login = f"owner.{task_id % 7}"
+    person = directory.lookup(login)
+    return Assignee(login=person.login, display_name=person.display_name, team=person.team)
+
+
+@router.get("/healthz")
+async def healthz() -> Health:
+    return Health(is_alive=True)
