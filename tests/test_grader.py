@@ -1,0 +1,144 @@
+"""The grader itself: broken learner code is graded with a plain message, never a hang.
+
+Each case copies lesson 01's starter, breaks it the way a learner might, and grades it.
+"""
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from workbook.harness import load_checks
+from workbook.lessons import find_kit_root, find_lesson
+from workbook.pytest_plugin import _expand_reference
+from workbook.report import citation, format_outcome
+from workbook.runner import Outcome, Status, run_check
+from workbook.targets import Target, TargetKind
+
+KIT_ROOT = find_kit_root(Path(__file__).parent)
+LESSON = dataclasses.replace(find_lesson(KIT_ROOT, "01"), timeout=2.0)
+ROUTER = "app/users/router.py"
+
+
+def broken_copy(tmp_path: Path, relative: str, *edits: tuple[str, str]) -> Target:
+    shutil.copytree(LESSON.lesson_dir / "app", tmp_path / "app")
+    path = tmp_path / relative
+    source = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in source
+        source = source.replace(old, new, 1)
+    path.write_text(source, encoding="utf-8")
+    return Target(LESSON, TargetKind.LEARNER, tmp_path)
+
+
+def grade_first_check(target: Target) -> Outcome:
+    return run_check(load_checks(LESSON)[0], target)
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "message"),
+    [
+        (ROUTER, "def create_user(", "def create_user(:", f"{ROUTER}, line"),
+        (ROUTER, "import UserNotFoundError, UserStore\n", "import UserStore, Missing\n", ROUTER),
+        (ROUTER, "router = APIRouter(", "router = ApiRouter(", "NameError"),
+        ("app/main.py", "app = create_app()", "import sys\nsys.exit(3)", "sys.exit(3)"),
+        ("app/main.py", "app = create_app()", "application = create_app()", "has no `app`"),
+    ],
+    ids=["syntax-error", "import-error", "missing-name", "exit-at-import", "no-app"],
+)
+def test_unimportable_code_gets_a_plain_message(
+    tmp_path: Path, relative: str, old: str, new: str, message: str
+) -> None:
+    outcome = grade_first_check(broken_copy(tmp_path, relative, (old, new)))
+    assert outcome.status is Status.ERROR
+    assert message in outcome.error
+    assert "Traceback" not in format_outcome(outcome)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("    while True:\n        pass\n", "did not finish within 2 s"),
+        ("    import asyncio\n    await asyncio.Event().wait()\n", "did not finish within 2 s"),
+        ("    import sys\n    sys.exit(1)\n", "sys.exit(1)"),
+    ],
+    ids=["busy-loop", "endless-await", "exit-in-handler"],
+)
+def test_a_handler_that_misbehaves_is_stopped(tmp_path: Path, body: str, message: str) -> None:
+    target = broken_copy(
+        tmp_path,
+        ROUTER,
+        ("def create_user(", "async def create_user("),
+        ("    return store.create(payload)\n", body),
+    )
+    started = time.perf_counter()
+    outcome = grade_first_check(target)
+    assert time.perf_counter() - started < 30
+    assert outcome.status is Status.ERROR
+    assert message in outcome.error
+
+
+def test_a_failure_names_rule_link_request_expectation_and_hint() -> None:
+    specs = {spec.name: spec for spec in load_checks(LESSON)}
+    target = Target(LESSON, TargetKind.LEARNER, LESSON.lesson_dir)
+    outcome = run_check(specs["an_unknown_field_is_refused"], target)
+    text = format_outcome(outcome)
+    rule = LESSON.rule("01.3")
+    for part in ("rule 01.3", rule.title, f"#{rule.anchor}", "sent:", "POST /users",
+                 "expected:", "got:", "hint:", rule.hint):
+        assert part in text
+
+
+def test_short_references_expand_to_lesson_folders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(KIT_ROOT)
+    assert _expand_reference("lessons/1") == f"lessons/{LESSON.name}"
+    assert _expand_reference("solutions/01/") == f"solutions/{LESSON.name}"
+    assert _expand_reference("lessons/99") == "lessons/99"
+    assert _expand_reference("tests") == "tests"
+
+
+def test_cite_links_to_the_rule_anchor() -> None:
+    link = citation(LESSON, LESSON.rule("01.2"))
+    assert link.startswith("[lesson 01, rule 01.2: ")
+    assert link.endswith("/lessons/01_pydantic-schemas/#rule-01-2)")
+
+
+def pytest_run(*arguments: str, cwd: Path = KIT_ROOT) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *arguments],
+        cwd=cwd, capture_output=True, text=True, timeout=120, env=environment,
+    )
+
+
+def test_pytest_grades_a_lesson_by_number_and_its_solution() -> None:
+    result = pytest_run("lessons/01", "solutions/1")
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "lesson 01 pydantic-schemas: " in result.stdout
+    assert "solution 01 pydantic-schemas: 10 of 10 checks pass" in result.stdout
+    assert "_pytest" not in result.stdout and "workbook/" not in result.stdout
+
+
+def test_a_stuck_thread_does_not_keep_pytest_alive(tmp_path: Path) -> None:
+    kit = tmp_path / "kit"
+    for folder in ("lessons", "checks", "solutions"):
+        shutil.copytree(KIT_ROOT / folder / LESSON.name, kit / folder / LESSON.name)
+    shutil.copy(KIT_ROOT / "pyproject.toml", kit / "pyproject.toml")
+    metadata = kit / "lessons" / LESSON.name / "lesson.toml"
+    metadata.write_text("timeout = 2\n" + metadata.read_text(encoding="utf-8"), encoding="utf-8")
+    router = kit / "lessons" / LESSON.name / ROUTER
+    source = router.read_text(encoding="utf-8")
+    router.write_text(
+        source.replace("    return store.create(payload)", "    while True:\n        pass", 1),
+        encoding="utf-8",
+    )
+    started = time.perf_counter()
+    result = pytest_run(f"lessons/{LESSON.name}", "-x", cwd=kit)
+    assert time.perf_counter() - started < 60
+    assert result.returncode != 0
+    assert "did not finish within 2 s" in result.stdout

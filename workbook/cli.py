@@ -1,0 +1,290 @@
+"""The `workbook` command: progress, grading, watching, hints, solutions, reset, citations."""
+
+import argparse
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from workbook import progress
+from workbook.lessons import (
+    Lesson,
+    MetadataError,
+    find_kit_root,
+    find_lesson,
+    lesson_dirs,
+    load_lesson,
+)
+
+SAVED_DIR = Path(".workbook") / "saved"
+CHECK_DECORATOR = re.compile(r"^@check\(", re.MULTILINE)
+WATCH_DEBOUNCE_SECONDS = 0.3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        kit_root = find_kit_root()
+        command: Callable[[Path, argparse.Namespace], int] = args.command
+        return command(kit_root, args)
+    except (LookupError, FileNotFoundError, MetadataError) as error:
+        print(f"workbook: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbook",
+        description="The FastAPI guideline workbook. With no command: your progress.",
+    )
+    parser.set_defaults(command=show_progress)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[Path, argparse.Namespace], int], text: str) -> (
+        argparse.ArgumentParser
+    ):
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(command=handler)
+        return sub
+
+    add("check", check_lesson, "grade a lesson (the same as `pytest lessons/NN`)").add_argument(
+        "lesson", help="lesson number, e.g. 03"
+    )
+    watch = add("watch", watch_lessons, "re-grade on every save; move on when a lesson passes")
+    watch.add_argument("lesson", nargs="?", help="start here (default: the first unfinished)")
+    watch.add_argument("--poll", action="store_true", help="poll for changes (no file events)")
+    hint = add("hint", show_hint, "show a hint for a lesson")
+    hint.add_argument("lesson")
+    hint.add_argument("--level", type=int, default=1, help="1 is a nudge; higher says more")
+    add("solution", show_solution, "the diff from your code to the solution").add_argument(
+        "lesson"
+    )
+    reset = add("reset", reset_lesson, "restore the starter (your version is saved first)")
+    reset.add_argument("lesson")
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add("cite", cite_rule, "print a Markdown link to a rule, e.g. `cite 09.2`").add_argument(
+        "rule"
+    )
+    add("verify", verify_kit, "run the kit's own self-test (for maintainers)")
+    return parser
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+def show_progress(kit_root: Path, args: argparse.Namespace) -> int:
+    from workbook.targets import touched_lessons
+
+    touched = touched_lessons(kit_root)
+    rows: list[tuple[str, str, str, str]] = []
+    next_lesson: Lesson | None = None
+    for folder in lesson_dirs(kit_root):
+        try:
+            lesson = load_lesson(folder)
+        except MetadataError as error:
+            rows.append((folder.name[:2], folder.name[3:], "broken metadata", str(error)[:40]))
+            continue
+        untouched = touched is not None and lesson.name not in touched
+        result = progress.cached(lesson) or (None if untouched else grade_quietly(lesson))
+        if result is None:
+            state, score = "not started", f"-/{count_checks(lesson)}"
+        else:
+            state, score = result.state, f"{result.passed}/{result.total}"
+        if state != "passed" and next_lesson is None:
+            next_lesson = lesson
+        rows.append((lesson.number, lesson.slug, state, score))
+    print_table(rows)
+    if next_lesson is None:
+        print("\nEvery lesson passes. Well done.")
+    else:
+        print(
+            f"\nNext: lesson {next_lesson.number} {next_lesson.slug}. Read "
+            f"lessons/{next_lesson.name}/README.md, then run `workbook watch {next_lesson.number}`."
+        )
+    return 0
+
+
+def grade_quietly(lesson: Lesson) -> progress.Progress:
+    """Grade a learner's lesson in-process (no pytest), and remember the result."""
+    from workbook import runner
+    from workbook.harness import load_checks
+    from workbook.targets import learner_target
+
+    target = learner_target(lesson)
+    outcomes = [
+        runner.run_check(spec, target, backend)
+        for spec in load_checks(lesson)
+        for backend in runner.backends_for(lesson)
+    ]
+    passed = sum(outcome.passed for outcome in outcomes)
+    progress.record(lesson, passed, len(outcomes), untouched=False)
+    return progress.Progress(lesson, passed, len(outcomes), untouched=False)
+
+
+def count_checks(lesson: Lesson) -> int:
+    try:
+        return len(CHECK_DECORATOR.findall(lesson.checks_file.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return 0
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    slug_width = max((len(row[1]) for row in rows), default=10)
+    print(f"{'#':<3} {'lesson':<{slug_width}}  {'state':<12} checks")
+    for number, slug, state, score in rows:
+        print(f"{number:<3} {slug:<{slug_width}}  {state:<12} {score}")
+
+
+# --- grading and watching -------------------------------------------------------------------
+
+
+def check_lesson(kit_root: Path, args: argparse.Namespace) -> int:
+    lesson = find_lesson(kit_root, args.lesson)
+    return run_pytest(kit_root, f"lessons/{lesson.name}")
+
+
+def run_pytest(kit_root: Path, *arguments: str) -> int:
+    # A child process: learner code can hang a thread or exit; the command must survive it.
+    command = [sys.executable, "-m", "pytest", "--no-header", "-p", "no:cacheprovider", *arguments]
+    return subprocess.run(command, cwd=kit_root, check=False).returncode
+
+
+def watch_lessons(kit_root: Path, args: argparse.Namespace) -> int:
+    lessons = [load_lesson(folder) for folder in lesson_dirs(kit_root)]
+    start = find_lesson(kit_root, args.lesson).number if args.lesson else "00"
+    for lesson in (lesson for lesson in lessons if lesson.number >= start):
+        watch_one(kit_root, lesson, poll=args.poll)
+        print(f"\nLesson {lesson.number} passes. Moving on.\n")
+    print("Every lesson from here passes.")
+    return 0
+
+
+def watch_one(kit_root: Path, lesson: Lesson, *, poll: bool) -> None:
+    """Grade `lesson` now and after every change to its files; return once it passes."""
+    print(f"Watching lesson {lesson.number} {lesson.slug} (Ctrl-C to stop).")
+    while True:
+        if run_pytest(kit_root, f"lessons/{lesson.name}", "-q") == 0:
+            return
+        print(f"\nWaiting for a change in lessons/{lesson.name}/ ...")
+        wait_for_change(lesson.lesson_dir, poll=poll)
+
+
+def wait_for_change(folder: Path, *, poll: bool) -> None:
+    """Return after the next save below `folder`: file events, or polling where they fail."""
+    try:
+        import watchfiles
+    except ImportError:
+        poll_for_change(folder)
+        return
+    force_polling = poll or os.environ.get("WORKBOOK_POLL") == "1"
+    for _changes in watchfiles.watch(
+        folder,
+        watch_filter=lambda change, path: "__pycache__" not in path,
+        force_polling=force_polling,
+        debounce=int(WATCH_DEBOUNCE_SECONDS * 1000),
+        raise_interrupt=True,
+    ):
+        return
+
+
+def poll_for_change(folder: Path, interval: float = 0.5) -> None:
+    before = snapshot(folder)
+    while snapshot(folder) == before:
+        time.sleep(interval)
+
+
+def snapshot(folder: Path) -> dict[str, float]:
+    return {
+        str(path): path.stat().st_mtime
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+# --- hints, solutions, reset, citations -----------------------------------------------------
+
+
+def show_hint(kit_root: Path, args: argparse.Namespace) -> int:
+    lesson = find_lesson(kit_root, args.lesson)
+    level = max(1, min(args.level, len(lesson.hints)))
+    print(f"Lesson {lesson.number} {lesson.slug}, hint {level} of {len(lesson.hints)}:\n")
+    print(lesson.hints[level - 1])
+    if level < len(lesson.hints):
+        print(f"\nMore: workbook hint {lesson.number} --level {level + 1}")
+    return 0
+
+
+def show_solution(kit_root: Path, args: argparse.Namespace) -> int:
+    lesson = find_lesson(kit_root, args.lesson)
+    mine, theirs = lesson.lesson_dir / "app", lesson.solution_dir / "app"
+    names = sorted({*relative_files(mine), *relative_files(theirs)})
+    for name in names:
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                read_lines(mine / name),
+                read_lines(theirs / name),
+                fromfile=f"lessons/{lesson.name}/app/{name}",
+                tofile=f"solutions/{lesson.name}/app/{name}",
+            )
+        )
+    return 0
+
+
+def relative_files(folder: Path) -> Iterator[str]:
+    for path in folder.rglob("*.py"):
+        if "__pycache__" not in path.parts:
+            yield str(path.relative_to(folder))
+
+
+def read_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True) if path.is_file() else []
+
+
+def reset_lesson(kit_root: Path, args: argparse.Namespace) -> int:
+    from workbook.targets import pristine_target
+
+    lesson = find_lesson(kit_root, args.lesson)
+    if not args.yes and not confirm(f"Restore lesson {lesson.number} to its starter?"):
+        print("Nothing changed.")
+        return 1
+    saved = kit_root / SAVED_DIR / f"{lesson.name}-{datetime.now():%Y%m%d-%H%M%S}"
+    shutil.copytree(lesson.lesson_dir, saved, ignore=shutil.ignore_patterns("__pycache__"))
+    pristine = pristine_target(lesson).root
+    shutil.rmtree(lesson.lesson_dir)
+    shutil.copytree(pristine, lesson.lesson_dir)
+    print(f"Your version is saved in {saved.relative_to(kit_root)}/")
+    print(f"lessons/{lesson.name}/ is back to its starter.")
+    return 0
+
+
+def confirm(question: str) -> bool:
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def cite_rule(kit_root: Path, args: argparse.Namespace) -> int:
+    from workbook.report import citation
+
+    lesson = find_lesson(kit_root, args.rule.split(".", 1)[0])
+    print(citation(lesson, lesson.rule(args.rule)))
+    return 0
+
+
+def verify_kit(kit_root: Path, args: argparse.Namespace) -> int:
+    return run_pytest(kit_root, "tests")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
