@@ -121,7 +121,8 @@ def test_pytest_grades_a_lesson_by_number_and_its_solution() -> None:
     assert result.returncode == 1, result.stdout[-2000:]
     assert "lesson 01 pydantic-schemas: " in result.stdout
     assert "solution 01 pydantic-schemas: 10 of 10 checks pass" in result.stdout
-    assert "_pytest" not in result.stdout and "workbook/" not in result.stdout
+    assert "_pytest" not in result.stdout
+    assert "workbook/" not in result.stdout
 
 
 def test_a_stuck_thread_does_not_keep_pytest_alive(tmp_path: Path) -> None:

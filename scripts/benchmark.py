@@ -1,0 +1,58 @@
+"""Measure what the kit promises about speed (a script, not a timed test).
+
+    .venv/bin/python scripts/benchmark.py [--runs 5] [--lesson 01] [--self-test]
+
+- floor: pytest running one trivial test that imports fastapi, httpx and sqlalchemy;
+- grading: `pytest lessons/NN` (target: within 1.3x the floor);
+- progress: `workbook` with a warm cache (target: under 1 s);
+- self-test (with --self-test): `pytest tests`, per lesson (target: under 10 s per lesson).
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KIT_ROOT = Path(__file__).resolve().parent.parent
+FLOOR_TEST = "import fastapi, httpx, sqlalchemy\n\ndef test_floor() -> None:\n    assert fastapi\n"
+
+
+def wall_time(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+    return time.perf_counter() - started
+
+
+def median_time(command: list[str], cwd: Path, runs: int) -> float:
+    wall_time(command, cwd)  # warm the file system and bytecode caches
+    return statistics.median(wall_time(command, cwd) for _ in range(runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lesson", default="01")
+    parser.add_argument("--self-test", action="store_true")
+    args = parser.parse_args()
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    with tempfile.TemporaryDirectory() as scratch:
+        Path(scratch, "test_floor.py").write_text(FLOOR_TEST, encoding="utf-8")
+        floor = median_time([*pytest, "test_floor.py"], Path(scratch), args.runs)
+    grading = median_time([*pytest, f"lessons/{args.lesson}"], KIT_ROOT, args.runs)
+    workbook = str(Path(sys.executable).with_name("workbook"))
+    progress = median_time([workbook], KIT_ROOT, args.runs)
+    print(f"floor (pytest + fastapi, httpx, sqlalchemy): {floor:.2f} s")
+    print(f"pytest lessons/{args.lesson}: {grading:.2f} s = {grading / floor:.2f}x the floor")
+    print(f"workbook (progress table, warm cache): {progress:.2f} s")
+    if args.self_test:
+        lessons = len([p for p in (KIT_ROOT / "lessons").iterdir() if p.is_dir()])
+        whole = wall_time([*pytest, "tests"], KIT_ROOT)
+        per_lesson = whole / lessons
+        print(f"self-test: {whole:.1f} s for {lessons} lessons = {per_lesson:.1f} s per lesson")
+
+
+if __name__ == "__main__":
+    main()
