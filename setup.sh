@@ -11,5 +11,5 @@ if [ ! -f "$lock" ]; then
 fi
 python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 python3 -m uv venv --quiet --allow-existing .venv
-python3 -m uv pip sync --quiet --python .venv/bin/python --require-hashes "$lock"
+python3 -m uv pip sync --quiet --python .venv/bin/python --require-hashes --compile-bytecode "$lock"
 python3 -m uv pip install --quiet --python .venv/bin/python --no-deps --editable .

@@ -74,6 +74,9 @@ def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outco
     ctx = Check(target=target, tmp_path=tmp_path, backend=backend)
     timeout = spec.timeout or target.lesson.timeout
     started = time.perf_counter()
+    # Everything alive now (libraries, earlier checks' survivors) is left out of the
+    # collection below, which then only scans what this check allocated: many times faster.
+    gc.freeze()
     try:
         with warnings.catch_warnings(record=True) as caught:
             # Learner code's warnings are for the checks to judge (ctx.warnings), not errors.
