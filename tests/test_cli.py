@@ -87,3 +87,24 @@ def test_an_unknown_lesson_is_a_clear_error(
 ) -> None:
     assert main(["hint", "99"]) == 2
     assert "no lesson '99'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("poll", [True, False], ids=["polling", "file-events"])
+def test_watch_wakes_up_on_a_save(tmp_path: Path, poll: bool) -> None:
+    import threading
+
+    from workbook.cli import wait_for_change
+
+    watched = tmp_path / "app.py"
+    watched.write_text("before\n")
+    timer = threading.Timer(0.5, lambda: watched.write_text("after\n"))
+    timer.start()
+    finished = threading.Event()
+
+    def wait() -> None:
+        wait_for_change(tmp_path, poll=poll)
+        finished.set()
+
+    threading.Thread(target=wait, daemon=True).start()
+    assert finished.wait(timeout=30), "the watcher did not notice the save"
+    timer.cancel()
