@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from workbook.harness import Check, CheckSpec, check, expect_status, load_checks
-from workbook.lessons import Lesson, discover, find_kit_root
+from workbook.lessons import Lesson, find_kit_root, lesson_dirs, load_lesson, loadable_lessons
 from workbook.report import format_outcome
 from workbook.runner import Outcome, Status, backends_for, run_check
 from workbook.targets import (
@@ -27,7 +27,9 @@ from workbook.targets import (
 )
 
 KIT_ROOT = find_kit_root(Path(__file__).parent)
-LESSONS = discover(KIT_ROOT)
+FOLDERS = lesson_dirs(KIT_ROOT)
+# A folder whose metadata does not load fails test_lesson_metadata_is_valid, alone.
+LESSONS = loadable_lessons(KIT_ROOT)
 VARIANTS = [(lesson, variant) for lesson in LESSONS for variant in wrong_variants(lesson)]
 RULE_HEADING = re.compile(r"^#{2,4} (?P<id>\d{2}\.\d+) (?P<title>.+?)\s*$", re.MULTILINE)
 
@@ -56,6 +58,11 @@ def lesson(request: pytest.FixtureRequest) -> Lesson:
 
 def test_lessons_are_discovered() -> None:
     assert LESSONS, "no lesson found under lessons/"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[folder.name for folder in FOLDERS])
+def test_lesson_metadata_is_valid(folder: Path) -> None:
+    load_lesson(folder)
 
 
 def test_rule_ids_are_unique_across_the_kit() -> None:

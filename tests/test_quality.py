@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from workbook.lessons import Lesson, discover, find_kit_root
+from workbook.lessons import Lesson, find_kit_root, loadable_lessons
 
 KIT_ROOT = find_kit_root(Path(__file__).parent)
-LESSONS = discover(KIT_ROOT)
+LESSONS = loadable_lessons(KIT_ROOT)
 MYPY_CACHE = KIT_ROOT / ".mypy_cache"
 
 

@@ -218,6 +218,7 @@ class Check:
     logs: list[logging.LogRecord] = field(default_factory=list)
     app_errors: list[AppError] = field(default_factory=list)
     last_request: httpx.Request | None = None
+    lifespan_state: dict[str, Any] = field(default_factory=dict)
     warnings: list[WarningMessage] = field(default_factory=list)
     _modules: dict[str, ModuleType] = field(default_factory=dict)
     _saved_env: dict[str, str | None] = field(default_factory=dict)
@@ -257,6 +258,7 @@ class Check:
         """Drop every reference to the app and its objects, so they can be collected."""
         self._modules.clear()
         self.app_errors.clear()
+        self.lifespan_state.clear()
         self.logs.clear()
         self.last_request = None
 
@@ -274,7 +276,9 @@ class Check:
     ) -> AsyncIterator[httpx.AsyncClient]:
         """An httpx client talking to the app over ASGI, with the app's lifespan running."""
         asgi_app = app if app is not None else self.app()
-        async with serve(asgi_app, headers=headers, on_error=self._record_error) as client:
+        async with serve(
+            asgi_app, headers=headers, on_error=self._record_error, state=self.lifespan_state
+        ) as client:
             client.event_hooks["request"].append(self._remember_request)
             yield client
 
@@ -313,13 +317,15 @@ async def serve(
     *,
     headers: dict[str, str] | None = None,
     on_error: Callable[[Exception, str], None] | None = None,
+    state: dict[str, Any] | None = None,
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Run the app's lifespan and yield an httpx client that talks to it over ASGI.
 
     Like a real server: lifespan state reaches each request's scope, and an exception that
     escapes the app becomes a 500 answer (reported to `on_error`) instead of reaching the caller.
+    Pass `state` to see what the lifespan yielded (it is filled in at start-up).
     """
-    async with run_lifespan(app) as state:
+    async with run_lifespan(app, state) as state:
 
         async def with_state(
             scope: MutableMapping[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
@@ -342,9 +348,11 @@ async def serve(
 
 
 @contextlib.asynccontextmanager
-async def run_lifespan(app: ASGIApp) -> AsyncIterator[dict[str, Any]]:
+async def run_lifespan(
+    app: ASGIApp, state: dict[str, Any] | None = None
+) -> AsyncIterator[dict[str, Any]]:
     """Run the ASGI lifespan protocol around the block, as a server would."""
-    state: dict[str, Any] = {}
+    state = {} if state is None else state
     inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": state}

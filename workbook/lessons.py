@@ -135,6 +135,17 @@ def discover(kit_root: Path) -> tuple[Lesson, ...]:
     return tuple(load_lesson(path) for path in lesson_dirs(kit_root))
 
 
+def loadable_lessons(kit_root: Path) -> list[Lesson]:
+    """Every lesson whose metadata loads; a broken folder is left for the self-test to report."""
+    lessons = []
+    for folder in lesson_dirs(kit_root):
+        try:
+            lessons.append(load_lesson(folder))
+        except MetadataError:
+            continue
+    return lessons
+
+
 def find_lesson(kit_root: Path, reference: str) -> Lesson:
     """A lesson by number (`3`, `03`), folder name (`03_slug`) or slug; loads only that one."""
     wanted = reference.strip().rstrip("/").split("/")[-1]
