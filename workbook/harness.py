@@ -276,6 +276,8 @@ class Check:
     ) -> AsyncIterator[httpx.AsyncClient]:
         """An httpx client talking to the app over ASGI, with the app's lifespan running."""
         asgi_app = app if app is not None else self.app()
+        # Each app gets a state of its own; ctx.lifespan_state shows the latest client's.
+        self.lifespan_state = {}
         async with serve(
             asgi_app, headers=headers, on_error=self._record_error, state=self.lifespan_state
         ) as client:
