@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -116,6 +116,18 @@ class CheckItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         code = self.spec.function.__code__
         return Path(code.co_filename), code.co_firstlineno - 1, self.name
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if isinstance(item, CheckItem):
+        # The teaching message already names what the app raised; the framework's log lines
+        # would bury it. The learner's own prints (captured stdout) stay.
+        report.sections = [section for section in report.sections if "log" not in section[0]]
+    return report
 
 
 _OUTCOMES = pytest.StashKey[list[Outcome]]()

@@ -1,0 +1,307 @@
+"""Checks for lesson 09: one error format, RFC 9457 problem details."""
+
+from typing import Any
+
+import httpx
+
+from workbook.harness import Check, check, error_fields, expect, expect_status, json_body
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+MEMBERS = ("type", "title", "status", "detail", "instance")
+TEXT_MEMBERS = ("type", "title", "detail", "instance")
+MISSING_TASK = 999
+WAREHOUSE_SECRET = "wh-3Jd8-Rv5m-secret"
+WAREHOUSE_URL = f"postgresql://reports:{WAREHOUSE_SECRET}@warehouse.internal:5432/reports"
+JSON_CONTENT = {"content-type": "application/json"}
+INTERNALS = (
+    (WAREHOUSE_SECRET, "the warehouse password"),
+    ("warehouse.internal", "the warehouse address"),
+    ("SELECT", "the SQL statement"),
+    ("no such table", "the database's own error message"),
+    ("Traceback", "a traceback"),
+)
+ERROR_STATUS_KEYS = ("4XX", "5XX", "default")
+
+
+def media_type(response: httpx.Response) -> str:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";")[0].strip().lower()
+
+
+def expect_problem(response: httpx.Response, status: int, because: str) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with the given status; returns its body."""
+    expect_status(response, status, because=because)
+    expect(
+        media_type(response) == PROBLEM_MEDIA_TYPE,
+        expected=f"Content-Type {PROBLEM_MEDIA_TYPE} on this error answer",
+        got=response,
+        response=response,
+    )
+    body: dict[str, Any] = json_body(response)
+    expect(isinstance(body, dict), expected="a JSON object", got=response, response=response)
+    missing = [member for member in MEMBERS if member not in body]
+    expect(
+        not missing,
+        expected="the problem members " + ", ".join(MEMBERS),
+        got=f"missing {', '.join(missing)} in {body}",
+        response=response,
+    )
+    not_text = [m for m in TEXT_MEMBERS if not (isinstance(body[m], str) and body[m].strip())]
+    expect(
+        not not_text,
+        expected="type, title, detail and instance to be non-empty strings",
+        got=f"{', '.join(not_text)} in {body}",
+        response=response,
+    )
+    expect(
+        body["status"] == response.status_code,
+        expected=f"the `status` member to repeat the HTTP status {response.status_code}",
+        got=body,
+        response=response,
+    )
+    return body
+
+
+def named_fields(body: object) -> set[str]:
+    """Fields a validation problem names: loc/field/pointer/name, and `parameter` members."""
+    names = error_fields(body)
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key == "parameter" and isinstance(value, str):
+                names.add(value)
+            else:
+                names |= named_fields(value)
+    elif isinstance(body, list):
+        for item in body:
+            names |= named_fields(item)
+    return names
+
+
+def expect_fields_named(response: httpx.Response, body: object, *fields: str) -> None:
+    named = named_fields(body)
+    missing = [field for field in fields if field not in named]
+    expect(
+        not missing,
+        expected="the problem to point at each failing field: "
+        + ", ".join(f"`{field}`" for field in fields)
+        + " (say errors: [{detail, pointer: '#/title'}] or {detail, parameter: 'task_id'})",
+        got=f"fields named: {sorted(named) or 'none'}; body: {body}",
+        response=response,
+    )
+
+
+async def new_task(client: httpx.AsyncClient) -> int:
+    response = await client.post("/tasks", json={"title": "Write the release notes"})
+    expect_status(response, 201, because="a valid task is created")
+    return int(json_body(response)["id"])
+
+
+@check("09.1", baseline=True)
+async def successes_stay_plain_json(ctx: Check) -> None:
+    """A task is created (201) and read back as plain application/json, not as a problem."""
+    async with ctx.client() as client:
+        task_id = await new_task(client)
+        read = await client.get(f"/tasks/{task_id}")
+    expect_status(read, 200, because="the task just created can be read")
+    expect(
+        media_type(read) == "application/json" and json_body(read).get("id") == task_id,
+        expected="the task, as application/json",
+        got=read,
+        response=read,
+    )
+
+
+@check("09.1")
+async def a_domain_error_is_a_problem(ctx: Check) -> None:
+    """A missing task (404) and a task completed twice (409) answer as problem details."""
+    async with ctx.client() as client:
+        missing = await client.get(f"/tasks/{MISSING_TASK}")
+        task_id = await new_task(client)
+        await client.post(f"/tasks/{task_id}/complete")
+        twice = await client.post(f"/tasks/{task_id}/complete")
+    expect_problem(missing, 404, because=f"task {MISSING_TASK} does not exist")
+    expect_problem(twice, 409, because="the task is already done")
+
+
+@check("09.1")
+async def an_http_exception_is_a_problem(ctx: Check) -> None:
+    """The HTTPException for contradicting filters answers 400 as problem details."""
+    async with ctx.client() as client:
+        response = await client.get("/tasks", params={"assignee_id": 1, "unassigned": "true"})
+    expect_problem(response, 400, because="assignee_id and unassigned contradict each other")
+
+
+@check("09.1")
+async def an_unexpected_error_is_a_generic_problem(ctx: Check) -> None:
+    """A failing report answers 500 as problem details that reveal no internals."""
+    ctx.setenv("APP_WAREHOUSE_URL", WAREHOUSE_URL)
+    async with ctx.client() as client:
+        response = await client.get("/reports/overdue")
+    leaks = sorted({what for marker, what in INTERNALS if marker in response.text})
+    expect(
+        not leaks,
+        expected="a 500 that reveals nothing of the server's internals",
+        got=f"the response holds {', '.join(leaks)}: {response.text}",
+        response=response,
+    )
+    expect_problem(response, 500, because="the report failed on the server")
+
+
+@check("09.2")
+async def the_type_names_the_kind_of_problem(ctx: Check) -> None:
+    """Two kinds of domain problem have two types; two occurrences share type and title only."""
+    async with ctx.client() as client:
+        first = await client.get(f"/tasks/{MISSING_TASK}")
+        second = await client.get(f"/tasks/{MISSING_TASK + 1}")
+        task_id = await new_task(client)
+        await client.post(f"/tasks/{task_id}/complete")
+        conflict = await client.post(f"/tasks/{task_id}/complete")
+    not_found = expect_problem(first, 404, because=f"task {MISSING_TASK} does not exist")
+    again = expect_problem(second, 404, because=f"task {MISSING_TASK + 1} does not exist")
+    done = expect_problem(conflict, 409, because="the task is already done")
+    expect(
+        not_found["type"] != done["type"],
+        expected="a `type` URI per kind of problem, so clients can tell 'task not found' from "
+        "'task already done' without parsing prose",
+        got=f"both have type {done['type']!r}",
+        response=conflict,
+    )
+    expect(
+        (not_found["type"], not_found["title"]) == (again["type"], again["title"]),
+        expected="the same type and title for two occurrences of one kind of problem",
+        got=f"{not_found} and {again}",
+        response=second,
+    )
+    expect(
+        not_found["instance"] != again["instance"],
+        expected="`instance` to identify the occurrence (the failing request), not the kind",
+        got=f"both have instance {again['instance']!r}",
+        response=second,
+    )
+
+
+@check("09.3")
+async def an_unknown_route_is_a_problem(ctx: Check) -> None:
+    """A path no route matches answers 404 as problem details."""
+    async with ctx.client() as client:
+        response = await client.get("/no-such-route")
+    expect_problem(response, 404, because="no route matches /no-such-route")
+
+
+@check("09.3")
+async def a_wrong_method_is_a_problem_that_keeps_allow(ctx: Check) -> None:
+    """DELETE /tasks answers 405 as problem details and keeps its `Allow` header."""
+    async with ctx.client() as client:
+        response = await client.delete("/tasks")
+    expect_problem(response, 405, because="/tasks does not take DELETE")
+    expect(
+        bool(response.headers.get("allow")),
+        expected="the `Allow` header of the 405, passed on from the exception's headers",
+        got=dict(response.headers),
+        response=response,
+    )
+
+
+@check("09.4")
+async def an_invalid_body_is_a_problem_naming_each_field(ctx: Check) -> None:
+    """A body with a number for `title` and an unknown `owner` is a 422 problem naming both."""
+    async with ctx.client() as client:
+        response = await client.post("/tasks", json={"title": 12345, "owner": "ada"})
+    body = expect_problem(response, 422, because="title must be text and owner is not a field")
+    expect_fields_named(response, body, "title", "owner")
+
+
+@check("09.4")
+async def invalid_parameters_are_problems_naming_them(ctx: Check) -> None:
+    """A non-integer path id and a non-boolean query flag are 422 problems naming each."""
+    async with ctx.client() as client:
+        bad_path = await client.get("/tasks/not-a-number")
+        bad_query = await client.get("/tasks", params={"unassigned": "perhaps"})
+    path_body = expect_problem(bad_path, 422, because="a task id is an integer")
+    expect_fields_named(bad_path, path_body, "task_id")
+    query_body = expect_problem(bad_query, 422, because="unassigned is true or false")
+    expect_fields_named(bad_query, query_body, "unassigned")
+
+
+@check("09.4")
+async def bad_bodies_are_problems_and_lose_no_data(ctx: Check) -> None:
+    """Malformed JSON, an oversized or a missing title are 4xx problems; stored tasks stay."""
+    bad_requests: list[tuple[str, dict[str, Any]]] = [
+        ("malformed JSON", {"content": b'{"title": ', "headers": JSON_CONTENT}),
+        ("a title of 5,000 characters", {"json": {"title": "x" * 5000}}),
+        ("no title at all", {"json": {}}),
+    ]
+    async with ctx.client() as client:
+        task_id = await new_task(client)
+        responses = [(what, await client.post("/tasks", **req)) for what, req in bad_requests]
+        listed = await client.get("/tasks")
+    for what, response in responses:
+        expected_status = response.status_code if response.status_code in (400, 422) else 422
+        expect_problem(response, expected_status, because=f"{what} is refused")
+    body = json_body(listed)
+    expect(
+        isinstance(body, list) and [task.get("id") for task in body] == [task_id],
+        expected="exactly the one task stored before the bad requests",
+        got=body,
+        response=listed,
+    )
+
+
+@check("09.5")
+async def the_openapi_document_describes_problems(ctx: Check) -> None:
+    """Every operation documents its error responses as application/problem+json problems."""
+    async with ctx.client() as client:
+        response = await client.get("/openapi.json")
+    expect_status(response, 200)
+    document = json_body(response)
+    faults: list[str] = []
+    for path, path_item in document.get("paths", {}).items():
+        for method, operation in path_item.items():
+            if isinstance(operation, dict):
+                faults += operation_faults(document, f"{method.upper()} {path}", operation)
+    expect(
+        bool(document.get("paths")) and not faults,
+        expected="each operation to document at least one error status, each under "
+        f"{PROBLEM_MEDIA_TYPE} with a schema that has {', '.join(MEMBERS)}",
+        got="; ".join(faults[:6]) + (f" … ({len(faults) - 6} more)" if len(faults) > 6 else ""),
+        response=response,
+    )
+
+
+def operation_faults(document: dict[str, Any], name: str, operation: dict[str, Any]) -> list[str]:
+    responses: dict[str, Any] = operation.get("responses", {})
+    errors = {code: item for code, item in responses.items() if is_error_key(code)}
+    if not errors:
+        return [f"{name} documents no error response"]
+    faults = []
+    for code, item in errors.items():
+        content = item.get("content", {}) if isinstance(item, dict) else {}
+        if PROBLEM_MEDIA_TYPE not in content:
+            faults.append(f"{name} {code} is documented as {sorted(content) or 'no content'}")
+            continue
+        members = schema_properties(document, content[PROBLEM_MEDIA_TYPE].get("schema", {}))
+        missing = [member for member in MEMBERS if member not in members]
+        if missing:
+            faults.append(f"{name} {code}: the schema lacks {', '.join(missing)}")
+    return faults
+
+
+def is_error_key(code: str) -> bool:
+    return code[:1] in ("4", "5") or code in ERROR_STATUS_KEYS
+
+
+def schema_properties(document: dict[str, Any], schema: Any, depth: int = 0) -> set[str]:
+    """Property names of a schema, following $ref and allOf/anyOf/oneOf."""
+    if not isinstance(schema, dict) or depth > 10:
+        return set()
+    found = set(schema.get("properties", {}))
+    reference = schema.get("$ref", "")
+    if isinstance(reference, str) and reference.startswith("#/"):
+        target: Any = document
+        for part in reference[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        found |= schema_properties(document, target, depth + 1)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(key, []):
+            found |= schema_properties(document, part, depth + 1)
+    return found

@@ -1,0 +1,17 @@
+"""The kinds of failure the business rules know about. Features subclass them."""
+
+
+class DomainError(Exception):
+    """A request broke a business rule; `detail` is written for the client."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(DomainError):
+    """The thing the request names does not exist."""
+
+
+class ConflictError(DomainError):
+    """The request clashes with the current state of a resource."""
