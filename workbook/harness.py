@@ -85,6 +85,7 @@ class RuleViolation(AssertionError):
         self.got = got
         self.request = request
         self.note = note
+        self.is_plain_assert = False
 
 
 class StartupFailed(Exception):
@@ -222,6 +223,7 @@ class Check:
     warnings: list[WarningMessage] = field(default_factory=list)
     _modules: dict[str, ModuleType] = field(default_factory=dict)
     _saved_env: dict[str, str | None] = field(default_factory=dict)
+    _saved_root_level: int = logging.CRITICAL + 1
 
     @property
     def lesson(self) -> Lesson:
@@ -303,6 +305,13 @@ class Check:
         finally:
             event.remove(Engine, "before_cursor_execute", record)
 
+    def capture_logs_from(self, level: int) -> None:
+        """Let records from `level` up reach `ctx.logs` (the root logger passes WARNING and up
+        unless the app configures logging); restored when the check ends."""
+        root = logging.getLogger()
+        self._saved_root_level = min(self._saved_root_level, root.level)
+        root.setLevel(level)
+
     def log_messages(self, level: int = logging.NOTSET) -> list[str]:
         return [record.getMessage() for record in self.logs if record.levelno >= level]
 
@@ -366,8 +375,11 @@ async def run_lifespan(
     await inbox.put({"type": "lifespan.startup"})
     reply = await _next_message(outbox, task)
     if reply.get("type") != "lifespan.startup.complete":
+        # Starlette reports a traceback as text, then re-raises: prefer the exception itself.
+        await asyncio.wait({task}, timeout=1.0)
         cause = task.exception() if task.done() and not task.cancelled() else None
-        raise StartupFailed(reply.get("message") or repr(cause), cause)
+        message = f"{type(cause).__name__}: {cause}" if cause else reply.get("message", "")
+        raise StartupFailed(message or "the lifespan did not start", cause)
     try:
         yield state
     finally:

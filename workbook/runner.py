@@ -89,7 +89,8 @@ def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outco
                 for app_error in ctx.app_errors
             )
             if violation is not None:
-                violation.request = violation.request or ctx.last_request
+                if violation.is_plain_assert:
+                    violation.request = ctx.last_request  # the best guess at what was sent
                 violation.__traceback__ = None  # its frames would keep the app alive
             # Finalize what the check's app leaked while its warnings are still recorded (an
             # undisposed engine's connections own non-daemon threads that block exit).
@@ -125,6 +126,7 @@ def _run_in_fresh_loop(
         return Status.FAILED, violation, ""
     except AssertionError as assertion:
         plain = RuleViolation(str(assertion) or "the assertion to hold", "it did not")
+        plain.is_plain_assert = True
         return Status.FAILED, plain, ""
     except LearnerCodeError as error:
         return Status.ERROR, None, str(error)
@@ -202,11 +204,13 @@ def _captured_logs(ctx: Check) -> Iterator[None]:
 
     handler = Collect(level=logging.NOTSET)
     root = logging.getLogger()
+    level = root.level
     root.addHandler(handler)
     try:
         yield
     finally:
         root.removeHandler(handler)
+        root.setLevel(level)  # undo ctx.capture_logs_from
 
 
 def _describe_timeout(ctx: Check, timeout: float) -> str:

@@ -423,7 +423,7 @@ def notebook_section(lesson: Lesson) -> str:
             f"(the self-test reruns it and compares). [Download it]"
             f"(../{NOTEBOOKS_DIR}/{notebook.name}) or open it in Jupyter with the kit's "
             "environment, as [getting started](../getting-started.md#notebooks) explains.",
-            render_notebook(notebook, heading_offset=2),
+            render_notebook(notebook, heading_offset=1, drop_title=True),
         ]
     )
 
@@ -478,12 +478,17 @@ def rule_index_page(lessons: Sequence[Lesson]) -> str:
 # --- notebooks as Markdown -------------------------------------------------------------------
 
 
-def render_notebook(path: Path, *, heading_offset: int = 0) -> str:
-    """A stored notebook as Markdown: its text, its code and the outputs saved with it."""
+def render_notebook(path: Path, *, heading_offset: int = 0, drop_title: bool = False) -> str:
+    """A stored notebook as Markdown: its text, its code and the outputs saved with it.
+
+    `drop_title` leaves out a leading `# Title` line (the page has its own heading for it).
+    """
     document = json.loads(path.read_text(encoding="utf-8"))
     blocks: list[str] = []
-    for cell_data in document.get("cells", []):
+    for index, cell_data in enumerate(document.get("cells", [])):
         source = joined(cell_data.get("source", ""))
+        if index == 0 and drop_title and source.startswith("# "):
+            source = source.split("\n", 1)[1] if "\n" in source else ""
         if cell_data.get("cell_type") == "markdown":
             blocks.append(demote_headings(source, heading_offset))
         elif cell_data.get("cell_type") == "code" and source.strip():

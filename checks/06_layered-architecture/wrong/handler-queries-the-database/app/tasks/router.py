@@ -1,0 +1,55 @@
+"""The HTTP edge of tasks: parse the request, call the service, map domain errors to statuses."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, status
+from fastapi.responses import JSONResponse
+
+from sqlalchemy import select
+
+from app.core.dependencies import SessionDep
+from app.tasks.dependencies import TaskServiceDep
+from app.tasks.exceptions import TaskNotFoundError
+from app.tasks.models import TaskRow
+from app.tasks.schemas import TaskCreate, TaskRead
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+
+# Ids are 32-bit integers in the database: a larger one could never exist.
+TaskId = Annotated[int, Path(gt=0, le=2_147_483_647)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_task(payload: TaskCreate, service: TaskServiceDep) -> TaskRead:
+    return await service.create(payload)
+
+
+@router.get("")
+async def list_tasks(session: SessionDep) -> list[TaskRead]:
+    rows = await session.scalars(select(TaskRow).order_by(TaskRow.id))
+    return [TaskRead.model_validate(row) for row in rows]
+
+
+@router.get("/{task_id}")
+async def read_task(task_id: TaskId, session: SessionDep) -> TaskRead:
+    row = await session.get(TaskRow, task_id)
+    if row is None:
+        raise TaskNotFoundError(task_id)
+    return TaskRead.model_validate(row)
+
+
+@router.post("/{task_id}/complete")
+async def complete_task(task_id: TaskId, service: TaskServiceDep) -> TaskRead:
+    return await service.complete(task_id)
+
+
+async def task_error_handler(request: Request, error: Exception) -> JSONResponse:
+    """Registered on the app for TaskError: the one place where domain meets HTTP."""
+    return JSONResponse(status_code=status_for(error), content={"detail": str(error)})
+
+
+def status_for(error: Exception) -> int:
+    if isinstance(error, TaskNotFoundError):
+        return status.HTTP_404_NOT_FOUND
+    # Every other task error is a rule the current state forbids.
+    return status.HTTP_409_CONFLICT

@@ -1,0 +1,34 @@
+"""The task rules, still speaking HTTP."""
+
+from fastapi import HTTPException, status
+
+from app.tasks.repository import TaskRepository
+from app.tasks.schemas import TaskCreate, TaskRead
+
+WORK_IN_PROGRESS_LIMIT = 3
+
+
+class TaskService:
+    def __init__(self, repository: TaskRepository) -> None:
+        self._repository = repository
+
+    async def create(self, data: TaskCreate) -> TaskRead:
+        open_tasks = await self._repository.count_open(data.assignee)
+        if open_tasks >= WORK_IN_PROGRESS_LIMIT:
+            raise HTTPException(status.HTTP_409_CONFLICT, detail="too many open tasks")
+        return await self._repository.add(data)
+
+    async def get(self, task_id: int) -> TaskRead:
+        task = await self._repository.get(task_id)
+        if task is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such task")
+        return task
+
+    async def list_all(self) -> list[TaskRead]:
+        return await self._repository.list_all()
+
+    async def complete(self, task_id: int) -> TaskRead:
+        task = await self.get(task_id)
+        if task.is_done:
+            raise HTTPException(status.HTTP_409_CONFLICT, detail="already done")
+        return await self._repository.mark_done(task_id)

@@ -1,0 +1,34 @@
+"""The service's entry point."""
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TypedDict
+
+from fastapi import FastAPI
+
+from app.projects.router import router as projects_router
+from app.projects.service import ProjectStore
+
+logger = logging.getLogger(__name__)
+
+
+class State(TypedDict):
+    project_store: ProjectStore
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[State]:
+    configuration = {name: value for name, value in os.environ.items() if name.startswith("APP_")}
+    logger.info("starting with %s", configuration)
+    yield {"project_store": ProjectStore()}
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Task tracker: projects", lifespan=lifespan)
+    app.include_router(projects_router)
+    return app
+
+
+app = create_app()
