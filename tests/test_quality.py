@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from workbook.lessons import Lesson, find_kit_root, loadable_lessons
+from workbook.harness import load_checks
+from workbook.lessons import Lesson, find_kit_root, find_lesson, loadable_lessons
+from workbook.report import format_outcome
+from workbook.runner import run_check
+from workbook.targets import Target, TargetKind
 
 KIT_ROOT = find_kit_root(Path(__file__).parent)
 LESSONS = loadable_lessons(KIT_ROOT)
@@ -46,3 +50,25 @@ def test_mypy_strict_on_solution_and_checks(lesson: Lesson) -> None:
         cwd=lesson.solution_dir,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Lesson 10's static checks: every solution follows the code-quality rules the kit teaches.
+CODE_QUALITY_CHECKS = (
+    "every_signature_is_typed",
+    "no_any_is_written",
+    "names_are_imported_by_name",
+    "no_default_is_mutable",
+    "exceptions_are_caught_by_name",
+    "booleans_read_as_questions",
+    "ruff_and_mypy_strict_pass",
+)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.name for lesson in LESSONS])
+def test_solution_follows_the_code_quality_lesson(lesson: Lesson) -> None:
+    code_quality = find_lesson(KIT_ROOT, "10")
+    specs = {spec.name: spec for spec in load_checks(code_quality)}
+    target = Target(code_quality, TargetKind.SOLUTION, lesson.solution_dir)
+    outcomes = [run_check(specs[name], target) for name in CODE_QUALITY_CHECKS]
+    failing = [outcome for outcome in outcomes if not outcome.passed]
+    assert not failing, "\n\n".join(format_outcome(outcome) for outcome in failing)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.core.schemas import ErrorBody
 from app.tasks.schemas import Assignment, TaskCreate, TaskRead
@@ -28,11 +28,13 @@ def create_task(payload: TaskCreate, store: Store, response: Response) -> TaskRe
 
 @router.get("")
 def list_tasks(
-    store: Store, assignee_id: int | None = None, unassigned: bool = False
+    store: Store,
+    assignee_id: int | None = None,
+    is_unassigned: Annotated[bool, Query(alias="unassigned")] = False,
 ) -> list[TaskRead] | ErrorBody:
-    if assignee_id is not None and unassigned:
+    if assignee_id is not None and is_unassigned:
         return ErrorBody(error="filter by assignee_id or unassigned, not both")
-    tasks = store.matching(assignee_id, unassigned=unassigned)
+    tasks = store.matching(assignee_id, is_unassigned=is_unassigned)
     return [TaskRead.model_validate(task) for task in tasks]
 
 
@@ -48,8 +50,8 @@ def read_task(task_id: int, store: Store) -> TaskRead | ErrorBody:
 def complete_task(task_id: int, store: Store) -> TaskRead | ErrorBody:
     task = store.get(task_id)
     if task is not None:
-        if not task.done:
-            task.done = True
+        if not task.is_done:
+            task.is_done = True
             return TaskRead.model_validate(task)
         else:
             return ErrorBody(error=f"task {task_id} is already done")
@@ -62,7 +64,7 @@ def assign_task(task_id: int, payload: Assignment, store: Store) -> TaskRead | E
     if task is not None:
         task.assignee_id = payload.user_id
         if store.is_member(payload.user_id):
-            if not task.done:
+            if not task.is_done:
                 return TaskRead.model_validate(task)
             else:
                 return ErrorBody(error=f"task {task_id} is already done")

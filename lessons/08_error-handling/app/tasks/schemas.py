@@ -25,4 +25,4 @@ class TaskRead(BaseModel):
     id: int
     title: str
     assignee_id: int | None
-    done: bool
+    is_done: bool

@@ -11,7 +11,7 @@ class Task:
     id: int
     title: str
     assignee_id: int | None = None
-    done: bool = False
+    is_done: bool = False
 
 
 class TaskStore:
@@ -27,9 +27,11 @@ class TaskStore:
     def get(self, task_id: int) -> Task | None:
         return self._tasks.get(task_id)
 
-    def matching(self, assignee_id: int | None = None, *, unassigned: bool = False) -> list[Task]:
+    def matching(
+        self, assignee_id: int | None = None, *, is_unassigned: bool = False
+    ) -> list[Task]:
         tasks = list(self._tasks.values())
-        if unassigned:
+        if is_unassigned:
             return [task for task in tasks if task.assignee_id is None]
         if assignee_id is not None:
             return [task for task in tasks if task.assignee_id == assignee_id]

@@ -29,13 +29,13 @@ def create_task(payload: TaskCreate, store: Store, response: Response) -> TaskRe
 def list_tasks(
     store: Store,
     assignee_id: Annotated[int | None, Query(gt=0)] = None,
-    unassigned: bool = False,
+    is_unassigned: Annotated[bool, Query(alias="unassigned")] = False,
 ) -> list[TaskRead]:
-    if assignee_id is not None and unassigned:
+    if assignee_id is not None and is_unassigned:
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, detail="filter by assignee_id or unassigned, not both"
         )
-    tasks = store.matching(assignee_id, unassigned=unassigned)
+    tasks = store.matching(assignee_id, is_unassigned=is_unassigned)
     return [TaskRead.model_validate(task) for task in tasks]
 
 

@@ -10,7 +10,7 @@ class Task:
     id: int
     title: str
     assignee_id: int | None = None
-    done: bool = False
+    is_done: bool = False
 
 
 class TaskStore:
@@ -26,9 +26,11 @@ class TaskStore:
             raise TaskNotFoundError(task_id)
         return task
 
-    def matching(self, assignee_id: int | None = None, *, unassigned: bool = False) -> list[Task]:
+    def matching(
+        self, assignee_id: int | None = None, *, is_unassigned: bool = False
+    ) -> list[Task]:
         tasks = list(self._tasks.values())
-        if unassigned:
+        if is_unassigned:
             return [task for task in tasks if task.assignee_id is None]
         if assignee_id is not None:
             return [task for task in tasks if task.assignee_id == assignee_id]
@@ -36,9 +38,9 @@ class TaskStore:
 
     def complete(self, task_id: int) -> Task:
         task = self.get(task_id)
-        if task.done:
+        if task.is_done:
             raise TaskAlreadyDoneError(task_id)
-        return self._save(replace(task, done=True))
+        return self._save(replace(task, is_done=True))
 
     def _save(self, task: Task) -> Task:
         self._tasks[task.id] = task

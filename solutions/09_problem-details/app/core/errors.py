@@ -4,7 +4,6 @@ import logging
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -94,15 +93,18 @@ async def answer_validation_error(
     return problem_response(problem)
 
 
-def field_problem(error: Mapping[str, Any]) -> FieldProblem:
+def field_problem(error: Mapping[str, object]) -> FieldProblem:
     """Where one validation error points: a JSON Pointer into the body, else a parameter."""
-    source, *path = error.get("loc", ("body",))
+    location = error.get("loc")
+    source, *path = location if isinstance(location, tuple | list) and location else ("body",)
+    message = str(error.get("msg", "invalid value"))
     if error.get("type") == "json_invalid":
-        reason = error.get("ctx", {}).get("error", "not JSON")
+        context = error.get("ctx")
+        reason = context.get("error", "not JSON") if isinstance(context, dict) else "not JSON"
         return FieldProblem(detail=f"The body is not valid JSON: {reason}", pointer="#")
     if source == "body":
-        return FieldProblem(detail=error["msg"], pointer=json_pointer(path))
-    return FieldProblem(detail=error["msg"], parameter=".".join(str(part) for part in path))
+        return FieldProblem(detail=message, pointer=json_pointer(path))
+    return FieldProblem(detail=message, parameter=".".join(str(part) for part in path))
 
 
 def json_pointer(path: Sequence[object]) -> str:

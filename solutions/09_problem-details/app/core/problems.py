@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 from http.client import responses as reason_phrases
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -58,7 +57,7 @@ def reason_phrase(status_code: int) -> str:
     return reason_phrases.get(status_code, "Error")
 
 
-def problem_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
+def problem_responses(*status_codes: int) -> dict[int | str, dict[str, object]]:
     """`responses=` for a route or router: each status documented with its problem schema."""
     return {
         code: {"model": _problem_model_for(code), "description": reason_phrase(code)}
@@ -81,17 +80,31 @@ class ProblemDetailsApp(FastAPI):
     answers are served as problem+json, so the document says so.
     """
 
-    def openapi(self) -> dict[str, Any]:
-        document = super().openapi()
-        for path_item in document.get("paths", {}).values():
-            for operation in path_item.values():
-                _serve_errors_as_problems(operation.get("responses", {}))
+    def openapi(self) -> dict[str, object]:
+        document: dict[str, object] = super().openapi()
+        for operation in _operations(document):
+            _serve_errors_as_problems(operation.get("responses"))
         return document
 
 
-def _serve_errors_as_problems(responses: dict[str, Any]) -> None:
+def _operations(document: Mapping[str, object]) -> list[dict[str, object]]:
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return []
+    return [
+        operation
+        for path_item in paths.values()
+        if isinstance(path_item, dict)
+        for operation in path_item.values()
+        if isinstance(operation, dict)
+    ]
+
+
+def _serve_errors_as_problems(responses: object) -> None:
+    if not isinstance(responses, dict):
+        return
     for status_code, response in responses.items():
-        content = response.get("content", {})
-        is_error = status_code[:1] in ("4", "5") or status_code == "default"
-        if is_error and "application/json" in content:
+        content = response.get("content") if isinstance(response, dict) else None
+        is_error = str(status_code)[:1] in ("4", "5") or status_code == "default"
+        if is_error and isinstance(content, dict) and "application/json" in content:
             content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")

@@ -15,7 +15,7 @@ class Task:
     id: int
     title: str
     assignee_id: int | None = None
-    done: bool = False
+    is_done: bool = False
 
 
 class TaskStore:
@@ -34,9 +34,11 @@ class TaskStore:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"task {task_id} not found")
         return task
 
-    def matching(self, assignee_id: int | None = None, *, unassigned: bool = False) -> list[Task]:
+    def matching(
+        self, assignee_id: int | None = None, *, is_unassigned: bool = False
+    ) -> list[Task]:
         tasks = list(self._tasks.values())
-        if unassigned:
+        if is_unassigned:
             return [task for task in tasks if task.assignee_id is None]
         if assignee_id is not None:
             return [task for task in tasks if task.assignee_id == assignee_id]
@@ -44,14 +46,14 @@ class TaskStore:
 
     def complete(self, task_id: int) -> Task:
         task = self.get(task_id)
-        if task.done:
+        if task.is_done:
             raise TaskAlreadyDoneError(task_id)
-        return self._save(replace(task, done=True))
+        return self._save(replace(task, is_done=True))
 
     def assign(self, task_id: int, user_id: int) -> Task:
         # Every precondition first; the write happens only once all of them hold.
         task = self.get(task_id)
-        if task.done:
+        if task.is_done:
             raise TaskAlreadyDoneError(task_id)
         if user_id not in self._members:
             raise UnknownMemberError(user_id)
