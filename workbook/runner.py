@@ -82,7 +82,11 @@ def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outco
             # Learner code's warnings are for the checks to judge (ctx.warnings), not errors.
             warnings.simplefilter("always")
             ctx.warnings = caught
-            with target_on_path(target.root), _captured_logs(ctx):
+            with (
+                target_on_path(target.root),
+                _captured_logs(ctx),
+                contextlib.chdir(tmp_path),  # files the app writes land in the check's folder
+            ):
                 status, violation, error = _run_in_fresh_loop(ctx, spec, timeout)
             app_errors = tuple(
                 f"{_describe_app_error(ctx, app_error.error)} ({app_error.request_line})"
@@ -146,7 +150,10 @@ async def _with_services(ctx: Check, spec: CheckSpec) -> None:
     async with contextlib.AsyncExitStack() as stack:
         if ctx.lesson.uses_database:
             ctx.database_url = await stack.enter_async_context(_database(ctx))
-            ctx.setenv(APP_DATABASE_URL_VARIABLE, ctx.database_url)
+        else:
+            # Never the app's default (a file in the working directory), even by accident.
+            ctx.database_url = f"sqlite+aiosqlite:///{ctx.tmp_path / 'unused.db'}"
+        ctx.setenv(APP_DATABASE_URL_VARIABLE, ctx.database_url)
         if "redis" in ctx.lesson.services:
             ctx.redis_url = os.environ.get(REDIS_URL_VARIABLE, "")
             ctx.setenv(APP_REDIS_URL_VARIABLE, ctx.redis_url or None)

@@ -67,10 +67,11 @@ def wrong_variants(lesson: Lesson) -> tuple[WrongVariant, ...]:
 
 
 def wrong_target(lesson: Lesson, variant: WrongVariant) -> Target:
+    """The whole solution folder (app/ and whatever sits beside it), the variant's files on top."""
     root = Path(tempfile.mkdtemp(prefix=f"workbook-{lesson.number}-{variant.name}-"))
-    shutil.copytree(lesson.solution_dir / "app", root / "app", ignore=_IGNORED)
-    overlay_app = variant.overlay_dir / "app"
-    shutil.copytree(overlay_app, root / "app", dirs_exist_ok=True, ignore=_IGNORED)
+    shutil.copytree(lesson.solution_dir, root, dirs_exist_ok=True, ignore=_IGNORED)
+    overlay = shutil.ignore_patterns("__pycache__", "*.pyc", "variant.toml")
+    shutil.copytree(variant.overlay_dir, root, dirs_exist_ok=True, ignore=overlay)
     return Target(lesson, TargetKind.WRONG, root, variant=variant.name)
 
 

@@ -348,7 +348,13 @@ def is_boolean_expression(value: ast.expr) -> bool:
     return False
 
 
+# Names a library requires, spelled its way (SQLAlchemy's TypeDecorator and compiled elements).
+REQUIRED_BY_LIBRARIES = frozenset({"cache_ok", "inherit_cache"})
+
+
 def reads_as_question(name: str) -> bool:
+    if name in REQUIRED_BY_LIBRARIES:
+        return True
     words = name.strip("_").lower().split("_")
     if words == [""]:
         return True  # `_`: a value deliberately ignored

@@ -1,0 +1,38 @@
+"""HTTP routes for projects and their tasks."""
+
+from fastapi import APIRouter, HTTPException, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.db import SessionDep
+from app.tasks import repository
+from app.tasks.models import Project
+from app.tasks.schemas import ProjectCreate, ProjectRead, TaskCreate, TaskRead
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_project(payload: ProjectCreate, session: SessionDep) -> ProjectRead:
+    project = await repository.add_project(session, payload.name)
+    return ProjectRead.model_validate(project)
+
+
+@router.post("/{project_id}/tasks", status_code=status.HTTP_201_CREATED)
+async def create_task(project_id: int, payload: TaskCreate, session: SessionDep) -> TaskRead:
+    project = await find_project(session, project_id)
+    task = await repository.add_task(session, project, payload.title)
+    return TaskRead.model_validate(task)
+
+
+@router.get("/{project_id}/tasks")
+async def list_tasks(project_id: int, session: SessionDep) -> list[TaskRead]:
+    project = await find_project(session, project_id)
+    tasks = await repository.list_tasks(session, project)
+    return [TaskRead.model_validate(task) for task in tasks]
+
+
+async def find_project(session: AsyncSession, project_id: int) -> Project:
+    project = await repository.get_project(session, project_id)
+    if project is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"project {project_id} not found")
+    return project
