@@ -20,6 +20,7 @@ from sqlalchemy.pool import Pool
 from workbook.harness import Check, check, expect, expect_status, json_body
 
 CONCURRENT_REQUESTS = 12
+JSON_HEADERS = {"content-type": "application/json"}
 
 
 @dataclass
@@ -115,6 +116,33 @@ async def projects_and_tasks_round_trip(ctx: Check) -> None:
         await engine.dispose()
     expect(stored == 3, expected=f"3 task rows in the database at {ctx.backend}",
            got=f"{stored} rows", response=listed)
+
+
+@check("11.1", baseline=True)
+async def bad_input_gets_a_4xx_and_stores_nothing(ctx: Check) -> None:
+    """Malformed JSON, wrong types, oversized or NUL names and huge ids get a 4xx, never a 500."""
+    async with ctx.client() as client:
+        project_id = await new_project(client)
+        attempts = [
+            await client.post("/projects", content=b'{"name": ', headers=JSON_HEADERS),
+            await client.post("/projects", json={"name": 42}),
+            await client.post("/projects", json={"name": "x" * 500}),
+            await client.post("/projects", json={}),
+            await client.post("/projects", json={"name": "nul\x00byte"}),
+            await client.post(f"/projects/{project_id}/tasks", json={"title": "tab\x00"}),
+            await client.get("/projects/99999999999"),
+            await client.get("/projects/not-a-number/tasks"),
+        ]
+        listed = await client.get(f"/projects/{project_id}/tasks")
+    for response in attempts:
+        expect(
+            400 <= response.status_code < 500,
+            expected="a 4xx answer to bad input",
+            got=f"{response.status_code} {response.text[:200]}",
+            response=response,
+        )
+    expect(json_body(listed) == [], expected="no task stored by the refused requests",
+           got=json_body(listed), response=listed)
 
 
 @check("11.2")

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Path, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import get_session
@@ -11,6 +11,8 @@ from app.tasks.models import Project
 from app.tasks.schemas import ProjectCreate, ProjectRead, TaskCreate, TaskRead
 
 router = APIRouter(prefix="/projects", tags=["projects"])
+# Ids are 32-bit integer keys: a larger number is a 422, not a database overflow.
+ProjectId = Annotated[int, Path(gt=0, le=2**31 - 1)]
 Session = Annotated[AsyncSession, Depends(get_session)]
 
 
@@ -21,19 +23,19 @@ async def create_project(payload: ProjectCreate, session: Session) -> ProjectRea
 
 
 @router.get("/{project_id}")
-async def read_project(project_id: int, session: Session) -> ProjectRead:
+async def read_project(project_id: ProjectId, session: Session) -> ProjectRead:
     return ProjectRead.model_validate(await find_project(session, project_id))
 
 
 @router.post("/{project_id}/tasks", status_code=status.HTTP_201_CREATED)
-async def create_task(project_id: int, payload: TaskCreate, session: Session) -> TaskRead:
+async def create_task(project_id: ProjectId, payload: TaskCreate, session: Session) -> TaskRead:
     project = await find_project(session, project_id)
     task = await repository.add_task(session, project, payload.title)
     return TaskRead.model_validate(task)
 
 
 @router.get("/{project_id}/tasks")
-async def list_tasks(project_id: int, session: Session) -> list[TaskRead]:
+async def list_tasks(project_id: ProjectId, session: Session) -> list[TaskRead]:
     project = await find_project(session, project_id)
     tasks = await repository.list_tasks(session, project)
     return [TaskRead.model_validate(task) for task in tasks]
