@@ -1,0 +1,40 @@
+"""Queries of the tracker; each function works inside the caller's session."""
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.tracker.exceptions import AlreadyExists
+from app.tracker.models import Project, Task
+
+Row = TypeVar("Row", Project, Task)
+
+
+async def add(session: AsyncSession, row: Row, what: str) -> Row:
+    # The mistake: look first, then insert. Two requests can both look before either inserts.
+    if isinstance(row, Project):
+        taken = exists().where(Project.name == row.name)
+    else:
+        taken = exists().where(Task.project_id == row.project_id, Task.title == row.title)
+    if await session.scalar(select(taken)):
+        raise AlreadyExists(what)
+    session.add(row)
+    await session.commit()
+    return row
+
+
+async def get_project(session: AsyncSession, project_id: int) -> Project | None:
+    return await session.get(Project, project_id)
+
+
+async def list_tasks(
+    session: AsyncSession, status: str | None, project_id: int | None
+) -> Sequence[Task]:
+    query = select(Task).order_by(Task.id)
+    if status is not None:
+        query = query.where(Task.status == status)
+    if project_id is not None:
+        query = query.where(Task.project_id == project_id)
+    return (await session.scalars(query)).all()

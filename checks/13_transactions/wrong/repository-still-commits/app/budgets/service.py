@@ -1,0 +1,29 @@
+"""Moving hours between projects."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.budgets import repository
+from app.budgets.exceptions import BudgetCapExceeded, InsufficientBudget, ProjectNotFound
+from app.budgets.models import Project, Transfer
+from app.budgets.schemas import ProjectCreate, TransferCreate
+
+
+async def create_project(session: AsyncSession, request: ProjectCreate) -> Project:
+    project = Project(**request.model_dump())
+    await repository.add(session, project)
+    return project
+
+
+async def transfer_hours(session: AsyncSession, request: TransferCreate) -> Transfer:
+    found = await repository.lock_projects(session, {request.source_id, request.target_id})
+    for project_id in (request.source_id, request.target_id):
+        if project_id not in found:
+            raise ProjectNotFound(project_id)
+    transfer = Transfer(**request.model_dump())
+    await repository.add(session, transfer)
+    if not await repository.debit(session, request.source_id, request.hours):
+        raise InsufficientBudget(request.source_id, request.hours)
+    if not await repository.credit(session, request.target_id, request.hours):
+        raise BudgetCapExceeded(request.target_id, request.hours)
+    await session.commit()
+    return transfer

@@ -1,0 +1,165 @@
+"""Checks for lesson 14: no N+1 queries, and no columns the response does not show.
+
+Each check starts the app (its lifespan creates the tables), writes users, projects and tasks
+straight into the database through an engine of its own, then asks for the listing while
+SQLAlchemy's engine events count every statement the app sends. The expected body is built
+from the rows the check wrote, so "the same response" means the listing's contract.
+"""
+
+from typing import Any
+
+import httpx
+from sqlalchemy import MetaData, Table, insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from workbook.harness import Check, check, expect, expect_status, json_body
+
+PROJECTS = 50
+TASKS_PER_PROJECT = 3
+OWNERS = 5  # users 0-4 own projects, users 5-9 are assignees: no owner is also an assignee
+MAX_STATEMENTS = 2
+UNSHOWN_COLUMNS = ("description", "email")
+LONG_TEXT = "Notes that the listing never shows. " * 40
+
+
+def reflect_tables(connection: Connection) -> dict[str, Table]:
+    metadata = MetaData()
+    metadata.reflect(connection, only=["user", "project", "task"])
+    return dict(metadata.tables)
+
+
+async def insert_rows(
+    connection: AsyncConnection, table: Table, rows: list[dict[str, Any]]
+) -> list[int]:
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list((await connection.execute(statement, rows)).scalars().all())
+
+
+def assignee_of(project: int, task: int) -> int | None:
+    """Which user (by position) is assigned task `task` of project `project`, if any."""
+    return None if task == 2 else OWNERS + (project + task) % OWNERS
+
+
+async def seed(ctx: Check, projects: int = PROJECTS) -> list[dict[str, Any]]:
+    """Write the rows; return the listing they make, as the API must show it."""
+    names = [f"User {n}" for n in range(2 * OWNERS)]
+    engine = create_async_engine(ctx.database_url)
+    try:
+        async with engine.begin() as connection:
+            tables = await connection.run_sync(reflect_tables)
+            user_ids = await insert_rows(connection, tables["user"], [
+                {"name": name, "email": f"user{n}@example.com"} for n, name in enumerate(names)
+            ])
+            project_ids = await insert_rows(connection, tables["project"], [
+                {"name": f"Project {i:02d}", "owner_id": user_ids[i % OWNERS]}
+                for i in range(projects)
+            ])
+            task_ids = await insert_rows(connection, tables["task"], [
+                {
+                    "project_id": project_ids[i],
+                    "title": f"Task {i:02d}.{j}",
+                    "description": LONG_TEXT,
+                    "is_done": j == 0,
+                    "assignee_id": None if (who := assignee_of(i, j)) is None else user_ids[who],
+                }
+                for i in range(projects)
+                for j in range(TASKS_PER_PROJECT)
+            ])
+    finally:
+        await engine.dispose()
+
+    def user(position: int | None) -> dict[str, Any] | None:
+        if position is None:
+            return None
+        return {"id": user_ids[position], "name": names[position]}
+
+    return [
+        {
+            "id": project_ids[i],
+            "name": f"Project {i:02d}",
+            "owner": user(i % OWNERS),
+            "tasks": [
+                {
+                    "id": task_ids[i * TASKS_PER_PROJECT + j],
+                    "title": f"Task {i:02d}.{j}",
+                    "is_done": j == 0,
+                    "assignee": user(assignee_of(i, j)),
+                }
+                for j in range(TASKS_PER_PROJECT)
+            ],
+        }
+        for i in range(projects)
+    ]
+
+
+def expect_same_listing(response: httpx.Response, expected: list[dict[str, Any]]) -> None:
+    expect_status(response, 200, because="the listing is a plain read")
+    body = json_body(response)
+    if body == expected:
+        return
+    first = next(
+        (f"project {want['id']}: got {got}, expected {want}"
+         for got, want in zip(body, expected, strict=False) if got != want),
+        f"{len(body)} projects, expected {len(expected)}",
+    )
+    expect(False, expected="the listing the data makes: each project (by id) with its owner "
+           "and its tasks (by id), each task with its assignee or null", got=first,
+           response=response)
+
+
+def outline(statements: list[str], limit: int = 4) -> str:
+    shown = [" ".join(statement.split())[:140] for statement in statements[:limit]]
+    more = f" … and {len(statements) - limit} more" if len(statements) > limit else ""
+    return " | ".join(shown) + more
+
+
+@check("14.1", baseline=True)
+async def the_listing_shows_each_project_with_its_tasks(ctx: Check) -> None:
+    """GET /projects lists projects in id order, each with its owner, tasks and assignees."""
+    async with ctx.client() as client:
+        expected = await seed(ctx, projects=12)
+        listed = await client.get("/projects")
+        first_three = await client.get("/projects", params={"limit": 3})
+        too_many = await client.get("/projects", params={"limit": 1000})
+    expect_same_listing(listed, expected)
+    expect_same_listing(first_three, expected[:3])
+    expect_status(too_many, 422, because="a limit above 100 is refused")
+
+
+@check("14.1")
+async def fifty_projects_list_in_at_most_two_statements(ctx: Check) -> None:
+    """Listing 50 projects with their tasks takes at most 2 SQL statements, same response."""
+    async with ctx.client() as client:
+        expected = await seed(ctx)
+        with ctx.sql_statements() as statements:
+            response = await client.get("/projects", params={"limit": PROJECTS})
+    expect_same_listing(response, expected)
+    expect(
+        len(statements) <= MAX_STATEMENTS,
+        expected=f"at most {MAX_STATEMENTS} statements for {PROJECTS} projects and their "
+        f"{PROJECTS * TASKS_PER_PROJECT} tasks: one for the projects (owners joined in), one "
+        "for all their tasks (assignees joined in)",
+        got=f"{len(statements)} statements: {outline(statements)}",
+        response=response,
+    )
+
+
+@check("14.2")
+async def the_listing_reads_only_the_columns_it_shows(ctx: Check) -> None:
+    """The listing's SQL never reads task.description or user.email, which it does not show."""
+    async with ctx.client() as client:
+        expected = await seed(ctx, projects=5)
+        with ctx.sql_statements() as statements:
+            response = await client.get("/projects")
+    expect_same_listing(response, expected)
+    reading = [s for s in statements if any(column in s for column in UNSHOWN_COLUMNS)]
+    named = sorted({column for s in reading for column in UNSHOWN_COLUMNS if column in s})
+    expect(
+        not reading,
+        expected="SELECTs of the columns the response shows only: no description (a long "
+        "text) and no e-mail (personal data) read for nothing",
+        got=f"{len(reading)} of {len(statements)} statements read {', '.join(named)}: "
+        + outline(reading, limit=2),
+        response=response,
+    )
