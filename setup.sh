@@ -2,6 +2,7 @@
 # Install the workbook into .venv from the pinned, hash-checked lock files.
 #   ./setup.sh        what a learner needs: the FastAPI stack, the grader, the `workbook` command
 #   ./setup.sh dev    that, plus the docs site, the notebooks and the kit's own self-test
+#   ./setup.sh jupyter  that, plus JupyterLab to open the notebooks
 set -eu
 cd "$(dirname "$0")"
 lock="requirements/${1:-main}.lock"

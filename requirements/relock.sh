@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 uv lock
 uv export --quiet --format requirements-txt --no-emit-project --no-header --no-dev \
     --locked -o requirements/main.lock
-uv export --quiet --format requirements-txt --no-emit-project --no-header --all-groups \
+uv export --quiet --format requirements-txt --no-emit-project --no-header --group dev \
     --locked -o requirements/dev.lock
+uv export --quiet --format requirements-txt --no-emit-project --no-header --group jupyter \
+    --locked -o requirements/jupyter.lock

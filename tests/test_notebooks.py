@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from workbook import notebooks
-from workbook.lessons import Lesson, discover, find_kit_root
+from workbook.lessons import Lesson, find_kit_root, loadable_lessons
 
 KIT_ROOT = find_kit_root(Path(__file__).parent)
-LESSONS = discover(KIT_ROOT)
+LESSONS = tuple(loadable_lessons(KIT_ROOT))
 SOURCES = notebooks.sources(KIT_ROOT)
 NBVAL_TIMEOUT_SECONDS = 600
 
@@ -38,8 +38,7 @@ def test_every_lesson_has_a_notebook(lesson: Lesson) -> None:
 def test_stored_notebook_is_current_with_its_source(source: Path) -> None:
     problems = notebooks.problems(source)
     assert not problems, (
-        "; ".join(problems)
-        + f". Rebuild it: python -m workbook.notebooks build {source.stem}"
+        "; ".join(problems) + f". Rebuild it: python -m workbook.notebooks build {source.stem}"
     )
 
 

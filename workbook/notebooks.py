@@ -61,28 +61,23 @@ def build(source: Path) -> Path:
     from nbclient import NotebookClient
 
     notebook = jupytext.read(source)
-    kernel = current_environment_kernel()
     client = NotebookClient(
         notebook,
-        km=kernel,
+        kernel_manager_class=this_interpreter_kernel(),
         timeout=CELL_TIMEOUT_SECONDS,
         resources={"metadata": {"path": str(source.parent)}},
         record_timing=False,
     )
-    try:
-        client.execute()
-    finally:
-        if kernel.has_kernel:
-            kernel.shutdown_kernel(now=True)
+    client.execute()  # starts the kernel, runs every cell, shuts the kernel down
     normalize(notebook)
     target = paired(source)
     nbformat.write(notebook, target)  # type: ignore[no-untyped-call]
     return target
 
 
-def current_environment_kernel() -> Any:
-    """A kernel on this interpreter, whatever kernels the machine has registered as python3."""
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+def this_interpreter_kernel() -> Any:
+    """A kernel manager class for this interpreter, whatever kernels the machine registered."""
+    from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import KernelManager
 
     spec = KernelSpec(
@@ -92,11 +87,12 @@ def current_environment_kernel() -> Any:
         name=KERNEL_NAME,
     )
 
-    class ThisInterpreter(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+    class ThisInterpreterKernel(KernelManager):
+        @property
+        def kernel_spec(self) -> KernelSpec:
             return spec
 
-    return KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ThisInterpreter())
+    return ThisInterpreterKernel
 
 
 def normalize(notebook: Any) -> None:
@@ -108,6 +104,25 @@ def normalize(notebook: Any) -> None:
     for index, cell in enumerate(notebook.cells, 1):
         cell["id"] = f"cell-{index}"
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesced(cell.outputs)
+
+
+def coalesced(outputs: list[Any]) -> list[Any]:
+    """Consecutive writes to one stream as one output: how they split depends on timing."""
+    merged: list[Any] = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] += output["text"]
+            continue
+        merged.append(output)
+    return merged
 
 
 def problems(source: Path) -> list[str]:
