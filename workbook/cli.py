@@ -33,12 +33,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         kit_root = find_kit_root()
         command: Callable[[Path, argparse.Namespace], int] = args.command
-        return command(kit_root, args)
+        status = command(kit_root, args)
     except (LookupError, FileNotFoundError, MetadataError) as error:
         print(f"workbook: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    leave_stuck_threads_behind(status)
+    return status
+
+
+def leave_stuck_threads_behind(status: int) -> None:
+    """The progress table grades in-process: a learner's endless thread must not hang it."""
+    if "workbook.runner" not in sys.modules:
+        return
+    from workbook import runner
+
+    if runner.threads_still_running():
+        runner.release_resources()
+        sys.stdout.flush()
+        os._exit(status)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -159,8 +159,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if runner.stuck_threads_left_behind:
-        # A learner's handler is still spinning in a thread; do not wait for it forever.
+    if runner.threads_still_running():
+        # A learner's handler is still spinning in a thread: do not wait for it forever.
+        runner.release_resources()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(config.stash.get(_EXIT_STATUS, 1))

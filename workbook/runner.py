@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -176,6 +177,25 @@ async def _database(ctx: Check) -> AsyncIterator[str]:
         yield admin_url.rsplit("/", 1)[0] + "/" + name
     finally:
         await _postgres.release(admin_url, name)
+
+
+def threads_still_running(grace_seconds: float = 1.0) -> bool:
+    """After a check timed out: is learner code still holding a non-daemon thread?"""
+    if not stuck_threads_left_behind:
+        return False
+    current = threading.current_thread()
+    lingering = [thread for thread in threading.enumerate() if thread is not current]
+    lingering = [thread for thread in lingering if not thread.daemon]
+    for thread in lingering:
+        thread.join(timeout=grace_seconds / max(len(lingering), 1))
+    return any(thread.is_alive() for thread in lingering)
+
+
+def release_resources() -> None:
+    """What atexit would do, for a process about to end with os._exit."""
+    admin_url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if admin_url and _postgres.created:
+        _postgres.drop_all(admin_url)
 
 
 class PostgresDatabases:
