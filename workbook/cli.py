@@ -297,6 +297,11 @@ def cite_rule(kit_root: Path, args: argparse.Namespace) -> int:
 
 
 def verify_kit(kit_root: Path, args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("mkdocs") is None:
+        print("workbook verify needs the maintainers' tools: run ./setup.sh dev first.")
+        return 2
     return run_pytest(kit_root, "tests")
 
 
