@@ -100,6 +100,13 @@ def test_short_references_expand_to_lesson_folders(monkeypatch: pytest.MonkeyPat
     assert _expand_reference("solutions/01/") == f"solutions/{LESSON.name}"
     assert _expand_reference("lessons/99") == "lessons/99"
     assert _expand_reference("tests") == "tests"
+    inside = f"lessons/{LESSON.name}/app/users/router.py"
+    assert _expand_reference(inside) == str(KIT_ROOT / "lessons" / LESSON.name)
+
+
+def test_plain_pytest_inside_a_lesson_grades_that_lesson() -> None:
+    result = pytest_run(cwd=LESSON.lesson_dir / "app")
+    assert "lesson 01 pydantic-schemas: " in result.stdout, result.stdout[-2000:]
 
 
 def test_cite_links_to_the_rule_anchor() -> None:
@@ -109,6 +116,7 @@ def test_cite_links_to_the_rule_anchor() -> None:
 
 
 def pytest_run(*arguments: str, cwd: Path = KIT_ROOT) -> subprocess.CompletedProcess[str]:
+    """pytest in a child process, as a learner runs it."""
     environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *arguments],

@@ -24,26 +24,49 @@ from workbook.targets import Target, TargetKind, is_untouched, learner_target, s
 
 TARGET_FOLDERS = {"lessons": TargetKind.LEARNER, "solutions": TargetKind.SOLUTION}
 SHORT_REFERENCE = re.compile(r"^(?P<folder>lessons|solutions)/(?P<number>\d{1,2})/?$")
+LESSON_FOLDER = re.compile(r"^\d{2}_[a-z0-9-]+$")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(
     early_config: pytest.Config, parser: pytest.Parser, args: list[str]
 ) -> None:
-    """Let `pytest lessons/3` mean `pytest lessons/03_slug`."""
+    """Let `pytest lessons/3` mean `pytest lessons/03_slug`, and a path inside a lesson (or
+    plain `pytest` run from inside one, say in its app/ folder) mean the whole lesson."""
     namespace = early_config.known_args_namespace
+    file_or_dir: list[str] = list(getattr(namespace, "file_or_dir", None) or [])
+    if not file_or_dir:
+        enclosing = _enclosing_lesson_folder(Path.cwd())
+        if enclosing is not None and enclosing != Path.cwd():
+            args.append(str(enclosing))
+            namespace.file_or_dir = [str(enclosing)]
+        return
     for position, arg in enumerate(args):
+        if arg not in file_or_dir:
+            continue
         expanded = _expand_reference(arg)
         if expanded == arg:
             continue
         args[position] = expanded
-        file_or_dir = getattr(namespace, "file_or_dir", None) or []
         namespace.file_or_dir = [expanded if item == arg else item for item in file_or_dir]
 
 
+def _enclosing_lesson_folder(path: Path) -> Path | None:
+    """`.../lessons/NN_slug` (or solutions/) when `path` is that folder or inside it."""
+    resolved = path.resolve()
+    for candidate in (resolved, *resolved.parents):
+        if candidate.parent.name in TARGET_FOLDERS and LESSON_FOLDER.match(candidate.name):
+            return candidate
+    return None
+
+
 def _expand_reference(arg: str) -> str:
+    path = Path(arg.split("::", 1)[0])
+    if path.exists():
+        enclosing = _enclosing_lesson_folder(path)
+        return str(enclosing) if enclosing is not None and enclosing != path.resolve() else arg
     match = SHORT_REFERENCE.match(arg.replace(os.sep, "/"))
-    if match is None or Path(arg).exists():
+    if match is None:
         return arg
     try:
         lesson = find_lesson(find_kit_root(), match["number"])
