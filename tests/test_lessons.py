@@ -4,7 +4,8 @@
 - the pristine starter (as committed) imports and serves requests;
 - the pristine starter fails every teaching check *by assertion*, and passes the baseline ones;
 - the solution passes every check, on every configured database, without a warning;
-- every known-wrong variant is rejected, by assertion, by the checks named to catch it.
+- every rule has at least two known-wrong variants, each rejected, by assertion, by checks of
+  that rule, with the learner-facing report stored as golden output beside the variant.
 """
 
 import re
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from workbook.golden import report_text
 from workbook.harness import Check, CheckSpec, check, expect_status, load_checks
 from workbook.lessons import Lesson, find_kit_root, lesson_dirs, load_lesson, loadable_lessons
 from workbook.report import format_outcome
@@ -86,9 +88,25 @@ def test_the_lesson_text_has_a_heading_per_rule(lesson: Lesson) -> None:
     assert headings == expected
 
 
-def test_every_lesson_has_a_solution_and_a_wrong_variant(lesson: Lesson) -> None:
+MIN_VARIANTS_PER_RULE = 2
+
+
+def test_every_lesson_has_a_solution(lesson: Lesson) -> None:
     assert (lesson.solution_dir / "app" / "main.py").is_file()
-    assert wrong_variants(lesson), f"add a known-wrong variant under {lesson.wrong_dir}"
+
+
+def test_every_rule_has_two_wrong_variants(lesson: Lesson) -> None:
+    """Two different plausible mistakes per rule, each declaring the rule it breaks."""
+    variants = wrong_variants(lesson)
+    undeclared = [variant.name for variant in variants if not variant.rule]
+    assert not undeclared, f"variant.toml without `rule = \"NN.K\"`: {undeclared}"
+    counts = Counter(variant.rule for variant in variants)
+    short = {
+        rule.id: counts[rule.id]
+        for rule in lesson.rules
+        if counts[rule.id] < MIN_VARIANTS_PER_RULE
+    }
+    assert not short, f"rules with fewer than {MIN_VARIANTS_PER_RULE} wrong variants: {short}"
 
 
 @check("00.1")
@@ -106,10 +124,19 @@ def test_pristine_starter_serves_requests(lesson: Lesson) -> None:
 
 def test_pristine_starter_fails_every_teaching_check_by_assertion(lesson: Lesson) -> None:
     target = pristine_target(lesson)
+    rule_ids = {rule.id for rule in lesson.rules}
     wrong: list[Outcome] = []
     for spec in load_checks(lesson):
-        expected = Status.PASSED if spec.baseline else Status.FAILED
-        wrong += [outcome for outcome in grade(spec, target) if outcome.status is not expected]
+        for outcome in grade(spec, target):
+            if spec.baseline:
+                is_expected = outcome.status is Status.PASSED
+            else:
+                # Blocked by another rule of the lesson counts: that rule's checks teach first.
+                is_expected = outcome.status is Status.FAILED or (
+                    outcome.status is Status.BLOCKED and outcome.blocked_by in rule_ids
+                )
+            if not is_expected:
+                wrong.append(outcome)
     assert not wrong, explain(wrong)
 
 
@@ -131,7 +158,19 @@ def test_wrong_variant_is_rejected_by_assertion(lesson: Lesson, variant: WrongVa
     specs = {spec.name: spec for spec in load_checks(lesson)}
     unknown = set(variant.caught_by) - set(specs)
     assert not unknown, f"variant.toml names checks that do not exist: {sorted(unknown)}"
+    other_rules = {name: specs[name].rule for name in variant.caught_by}
+    other_rules = {name: rule for name, rule in other_rules.items() if rule != variant.rule}
+    assert not other_rules, f"rule {variant.rule}'s variant is caught by other rules' checks"
     target = wrong_target(lesson, variant)
     outcomes = [outcome for name in variant.caught_by for outcome in grade(specs[name], target)]
     not_caught = [outcome for outcome in outcomes if outcome.status is not Status.FAILED]
     assert not not_caught, f"{variant.mistake}\n" + explain(not_caught)
+    # The golden report: what the learner is told, exactly (SQLite's outcomes).
+    report = report_text(lesson, [outcome for outcome in outcomes if outcome.backend == "sqlite"])
+    assert variant.golden_file.is_file(), (
+        f"no golden report: run `python -m workbook.golden {lesson.number} {variant.name}`"
+    )
+    assert report == variant.golden_file.read_text(encoding="utf-8"), (
+        f"the report differs from {variant.golden_file.name}; review, then rewrite it with "
+        f"`python -m workbook.golden {lesson.number} {variant.name}`"
+    )

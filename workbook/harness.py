@@ -51,19 +51,28 @@ class CheckSpec:
     function: CheckFunction
     timeout: float | None = None
     baseline: bool = False
+    portable: bool = False
 
 
-def check(rule: str, *, timeout: float | None = None, baseline: bool = False) -> Callable[[F], F]:
+def check(
+    rule: str,
+    *,
+    timeout: float | None = None,
+    baseline: bool = False,
+    portable: bool = False,
+) -> Callable[[F], F]:
     """Mark an `async def (ctx: Check)` as a check of rule `rule`.
 
     The first line of its docstring is what the check proves, shown to the learner.
     `baseline=True` marks a check the starter passes too (behaviour the lesson must keep);
     every other check is a teaching check, which the pristine starter must fail.
+    `portable=True` marks a check that knows nothing of the lesson's domain (it reads the
+    app's OpenAPI document and sends generic requests), so `workbook audit` runs it on any app.
     """
 
     def mark(function: F) -> F:
         title = (function.__doc__ or function.__name__.replace("_", " ")).strip().splitlines()[0]
-        spec = CheckSpec(rule, function.__name__, title, function, timeout, baseline)
+        spec = CheckSpec(rule, function.__name__, title, function, timeout, baseline, portable)
         setattr(function, "__workbook_check__", spec)  # noqa: B010 - a tag on a function object
         return function
 
@@ -86,6 +95,19 @@ class RuleViolation(AssertionError):
         self.request = request
         self.note = note
         self.is_plain_assert = False
+
+
+class Blocked(Exception):
+    """A check cannot run because a shape another rule asks for is missing.
+
+    `raise Blocked("03.1", "app/tasks/dependencies.py has no get_task_service")` reports the
+    check as blocked by rule 03.1, with that rule's hint, instead of failing its own rule.
+    """
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(f"blocked by rule {rule}: {reason}")
+        self.rule = rule
+        self.reason = reason
 
 
 class StartupFailed(Exception):
@@ -216,6 +238,7 @@ class Check:
     backend: str = "sqlite"
     database_url: str = ""
     redis_url: str = ""
+    redis_prefix: str = ""  # every Redis key of this check starts with it (APP_REDIS_KEY_PREFIX)
     logs: list[logging.LogRecord] = field(default_factory=list)
     app_errors: list[AppError] = field(default_factory=list)
     last_request: httpx.Request | None = None
@@ -234,11 +257,26 @@ class Check:
         """The folder that holds the target's `app/` package."""
         return self.target.root
 
-    def module(self, name: str) -> ModuleType:
-        """Import a module of the target (`app.tasks.service`), once per check."""
+    def module(self, name: str, *, required_by: str = "") -> ModuleType:
+        """Import a module of the target (`app.tasks.service`), once per check.
+
+        With `required_by="03.1"`, a module that does not exist blocks the check on that rule
+        (the rule that asks for it) instead of failing as broken code.
+        """
         if name not in self._modules:
+            if required_by and not self._module_exists(name):
+                path = name.replace(".", "/") + ".py"
+                raise Blocked(required_by, f"the checks need {path}, which does not exist")
             self._modules[name] = import_learner_module(self.root, name)
         return self._modules[name]
+
+    def attribute(self, module: str, name: str, *, required_by: str = "") -> Any:
+        """`module.name` from the target; missing, it blocks the check on `required_by`."""
+        loaded = self.module(module, required_by=required_by)
+        if required_by and not hasattr(loaded, name):
+            path = module.replace(".", "/") + ".py"
+            raise Blocked(required_by, f"the checks need `{name}` in {path}")
+        return learner_attribute(self.root, loaded, name)
 
     def app(self, module: str = "app.main", attribute: str = "app") -> ASGIApp:
         """The target's ASGI app, `app` in `app/main.py` unless told otherwise."""
@@ -246,6 +284,12 @@ class Check:
         if not callable(app):
             raise LearnerCodeError(f"{module}.{attribute} is not an ASGI app: {app!r}")
         return app
+
+    def _module_exists(self, name: str) -> bool:
+        relative = Path(*name.split("."))
+        return (self.root / relative.with_suffix(".py")).is_file() or (
+            self.root / relative / "__init__.py"
+        ).is_file()
 
     def setenv(self, name: str, value: str | None) -> None:
         """Set (or, with None, remove) an environment variable until the check ends."""

@@ -41,6 +41,8 @@ def format_outcome(outcome: Outcome) -> str:
     lesson = outcome.target.lesson
     rule = lesson.rule(outcome.spec.rule)
     backend = f" [{outcome.backend}]" if outcome.backend != "sqlite" else ""
+    if outcome.status is Status.BLOCKED:
+        return _format_blocked(outcome, backend)
     lines = [
         f"rule {rule.id}: {rule.title}",
         f"check: {outcome.spec.title}{backend}",
@@ -60,6 +62,26 @@ def format_outcome(outcome: Outcome) -> str:
     for app_error in outcome.app_errors[:2]:
         lines += _field("app raised", trim(app_error, 400))
     lines += _field("hint", rule.hint)
+    return "\n".join(lines)
+
+
+def _format_blocked(outcome: Outcome, backend: str) -> str:
+    """A check that could not run: blame the rule whose shape is missing, with its hint."""
+    lesson = outcome.target.lesson
+    checked = lesson.rule(outcome.spec.rule)
+    try:
+        blocking = lesson.rule(outcome.blocked_by)
+    except KeyError:
+        blocking = checked
+    lines = [
+        f"rule {checked.id}: {checked.title}",
+        f"check: {outcome.spec.title}{backend}",
+        f"blocked: rule {blocking.id} ({blocking.title}) asks for a shape that is missing",
+        f"docs: {rule_url(lesson, blocking)}",
+        "",
+        *_field("missing", outcome.error),
+        *_field("hint", blocking.hint),
+    ]
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import enum
 import gc
+import itertools
 import logging
 import os
 import shutil
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbook.harness import Check, CheckSpec, RuleViolation, StartupFailed
+from workbook.harness import Blocked, Check, CheckSpec, RuleViolation, StartupFailed
 from workbook.lessons import Lesson
 from workbook.loader import CheckTimeout, LearnerCodeError, alarm, learner_location, target_on_path
 from workbook.targets import Target
@@ -37,6 +38,7 @@ REDIS_URL_VARIABLE = "WORKBOOK_REDIS_URL"
 # How a lesson app finds its database: pydantic-settings with the APP_ prefix.
 APP_DATABASE_URL_VARIABLE = "APP_DATABASE_URL"
 APP_REDIS_URL_VARIABLE = "APP_REDIS_URL"
+APP_REDIS_KEY_PREFIX_VARIABLE = "APP_REDIS_KEY_PREFIX"
 CLEANUP_SECONDS = 5.0
 
 # Set when a check timed out while learner code held a thread: the process must not wait
@@ -48,6 +50,7 @@ class Status(enum.Enum):
     PASSED = "passed"
     FAILED = "failed"  # an expectation did not hold: the rule is not met yet
     ERROR = "error"  # the learner's code could not run, or hung, or the check itself broke
+    BLOCKED = "blocked"  # a shape another rule asks for is missing, so this check cannot run
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Outcome:
     status: Status
     violation: RuleViolation | None = None
     error: str = ""
+    blocked_by: str = ""  # with BLOCKED: the rule whose missing shape stopped the check
     app_errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
@@ -92,7 +96,7 @@ def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outco
                 _captured_logs(ctx),
                 contextlib.chdir(tmp_path),  # files the app writes land in the check's folder
             ):
-                status, violation, error = _run_in_fresh_loop(ctx, spec, timeout)
+                status, violation, error, blocked_by = _run_in_fresh_loop(ctx, spec, timeout)
             app_errors = tuple(
                 f"{_describe_app_error(ctx, app_error.error)} ({app_error.request_line})"
                 for app_error in ctx.app_errors
@@ -115,6 +119,7 @@ def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outco
         status=status,
         violation=violation,
         error=error,
+        blocked_by=blocked_by,
         app_errors=tuple(dict.fromkeys(app_errors)),
         warnings=tuple(
             f"{item.category.__name__}: {item.message} ({item.filename}:{item.lineno})"
@@ -126,29 +131,31 @@ def run_check(spec: CheckSpec, target: Target, backend: str = "sqlite") -> Outco
 
 def _run_in_fresh_loop(
     ctx: Check, spec: CheckSpec, timeout: float
-) -> tuple[Status, RuleViolation | None, str]:
+) -> tuple[Status, RuleViolation | None, str, str]:
     loop = asyncio.new_event_loop()
     try:
         with alarm(timeout):
             loop.run_until_complete(_with_services(ctx, spec))
     except RuleViolation as violation:
-        return Status.FAILED, violation, ""
+        return Status.FAILED, violation, "", ""
     except AssertionError as assertion:
         plain = RuleViolation(str(assertion) or "the assertion to hold", "it did not")
         plain.is_plain_assert = True
-        return Status.FAILED, plain, ""
+        return Status.FAILED, plain, "", ""
+    except Blocked as blocked:
+        return Status.BLOCKED, None, blocked.reason, blocked.rule
     except LearnerCodeError as error:
-        return Status.ERROR, None, str(error)
+        return Status.ERROR, None, str(error), ""
     except StartupFailed as error:
         where = learner_location(ctx.root, error.cause.__traceback__ if error.cause else None)
-        return Status.ERROR, None, f"the app failed to start{where}: {error}"
+        return Status.ERROR, None, f"the app failed to start{where}: {error}", ""
     except CheckTimeout:
-        return Status.ERROR, None, _describe_timeout(ctx, timeout)
+        return Status.ERROR, None, _describe_timeout(ctx, timeout), ""
     except BaseException as error:  # noqa: BLE001 - a learner's SystemExit must not end the grader
-        return Status.ERROR, None, _describe_crash(ctx, error)
+        return Status.ERROR, None, _describe_crash(ctx, error), ""
     finally:
         _close_loop(loop)
-    return Status.PASSED, None, ""
+    return Status.PASSED, None, "", ""
 
 
 async def _with_services(ctx: Check, spec: CheckSpec) -> None:
@@ -162,7 +169,27 @@ async def _with_services(ctx: Check, spec: CheckSpec) -> None:
         if "redis" in ctx.lesson.services:
             ctx.redis_url = os.environ.get(REDIS_URL_VARIABLE, "")
             ctx.setenv(APP_REDIS_URL_VARIABLE, ctx.redis_url or None)
+            ctx.redis_prefix = f"workbook:{os.getpid()}:{next(_check_numbers)}:"
+            ctx.setenv(APP_REDIS_KEY_PREFIX_VARIABLE, ctx.redis_prefix)
+            if ctx.redis_url:
+                stack.push_async_callback(_delete_redis_keys, ctx.redis_url, ctx.redis_prefix)
         await spec.function(ctx)
+
+
+_check_numbers = itertools.count()
+
+
+async def _delete_redis_keys(url: str, prefix: str) -> None:
+    """Leave nothing behind in a shared Redis: every key the check's app wrote has `prefix`."""
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(url)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=500)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
 
 
 @contextlib.asynccontextmanager

@@ -44,6 +44,16 @@ class WrongVariant:
     mistake: str
     caught_by: tuple[str, ...]
     overlay_dir: Path
+    rule: str = ""  # the rule the mistake breaks; every check in caught_by is a check of it
+
+    @property
+    def golden_file(self) -> Path:
+        """The learner-facing report this variant must produce, stored for review."""
+        return self.overlay_dir / GOLDEN_REPORT
+
+
+GOLDEN_REPORT = "expected_report.txt"
+VARIANT_METADATA = "variant.toml"
 
 
 def learner_target(lesson: Lesson) -> Target:
@@ -70,7 +80,7 @@ def wrong_target(lesson: Lesson, variant: WrongVariant) -> Target:
     """The whole solution folder (app/ and whatever sits beside it), the variant's files on top."""
     root = Path(tempfile.mkdtemp(prefix=f"workbook-{lesson.number}-{variant.name}-"))
     shutil.copytree(lesson.solution_dir, root, dirs_exist_ok=True, ignore=_IGNORED)
-    overlay = shutil.ignore_patterns("__pycache__", "*.pyc", "variant.toml")
+    overlay = shutil.ignore_patterns("__pycache__", "*.pyc", VARIANT_METADATA, GOLDEN_REPORT)
     shutil.copytree(variant.overlay_dir, root, dirs_exist_ok=True, ignore=overlay)
     return Target(lesson, TargetKind.WRONG, root, variant=variant.name)
 
@@ -107,7 +117,7 @@ _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_
 
 
 def _load_variant(path: Path) -> WrongVariant:
-    metadata = path / "variant.toml"
+    metadata = path / VARIANT_METADATA
     try:
         data = tomllib.loads(metadata.read_text(encoding="utf-8"))
     except (FileNotFoundError, tomllib.TOMLDecodeError) as error:
@@ -122,7 +132,10 @@ def _load_variant(path: Path) -> WrongVariant:
         raise MetadataError(f"{metadata}: 'caught_by' lists the checks that must reject it")
     if not (path / "app").is_dir():
         raise MetadataError(f"{path}: a variant replaces files under its own app/ folder")
-    return WrongVariant(path.name, mistake.strip(), tuple(caught_by), path)
+    rule = data.get("rule", "")
+    if not isinstance(rule, str):
+        raise MetadataError(f"{metadata}: 'rule' is the id of the rule the mistake breaks")
+    return WrongVariant(path.name, mistake.strip(), tuple(caught_by), path, rule.strip())
 
 
 @cache

@@ -1,0 +1,81 @@
+"""Golden reports: what a learner who made a known mistake is told, stored for review.
+
+For every known-wrong variant the self-test grades the variant with the checks that must catch
+it (on SQLite) and compares the learner-facing report with `expected_report.txt` beside the
+variant, normalised for paths, ports and addresses. A check that starts blaming the wrong rule
+or printing a misleading message then shows up as a diff in review.
+
+    python -m workbook.golden 07            # write the reports of lesson 07's variants
+    python -m workbook.golden 07 --check    # compare instead of writing (exit 1 on a difference)
+"""
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from workbook.harness import load_checks
+from workbook.lessons import Lesson, find_kit_root, find_lesson
+from workbook.report import format_outcome, site_url
+from workbook.runner import Outcome, run_check
+from workbook.targets import WrongVariant, wrong_target, wrong_variants
+
+_TEMPORARY_PATH = re.compile(r"/tmp/workbook-[^/\s'\"]*")
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{4,}\b")
+_LOOPBACK_PORT = re.compile(r"\b(127\.0\.0\.1|localhost|\[::1\]):\d+")
+_DURATION = re.compile(r"\b\d+\.\d+ ?(?:ms|s)\b")
+
+
+def normalise(text: str, lesson: Lesson) -> str:
+    """The report with what differs between runs and machines replaced by placeholders."""
+    text = text.replace(site_url(lesson.kit_root), "<docs>/")
+    text = text.replace(str(lesson.kit_root), "<kit>")
+    text = _TEMPORARY_PATH.sub("<tmp>", text)
+    text = _ADDRESS.sub("0x…", text)
+    text = _LOOPBACK_PORT.sub(r"\1:<port>", text)
+    text = _DURATION.sub("<duration>", text)
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
+
+
+def report_text(lesson: Lesson, outcomes: list[Outcome]) -> str:
+    """The golden text of some outcomes: each check's verdict and what the learner reads."""
+    sections = []
+    for outcome in outcomes:
+        body = "" if outcome.passed else "\n" + format_outcome(outcome)
+        sections.append(f"== {outcome.spec.name}: {outcome.status.value}{body}")
+    return normalise("\n\n".join(sections), lesson)
+
+
+def variant_report(lesson: Lesson, variant: WrongVariant) -> str:
+    """What the learner is told when their code has this variant's mistake (SQLite)."""
+    specs = {spec.name: spec for spec in load_checks(lesson)}
+    target = wrong_target(lesson, variant)
+    return report_text(
+        lesson, [run_check(specs[name], target, "sqlite") for name in variant.caught_by]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workbook.golden", description=__doc__)
+    parser.add_argument("lesson", help="lesson number or slug")
+    parser.add_argument("variant", nargs="?", help="one variant's folder name")
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    args = parser.parse_args(argv)
+    lesson = find_lesson(find_kit_root(Path.cwd()), args.lesson)
+    differing = 0
+    for variant in wrong_variants(lesson):
+        if args.variant and variant.name != args.variant:
+            continue
+        report = variant_report(lesson, variant)
+        stored = variant.golden_file.read_text("utf-8") if variant.golden_file.is_file() else ""
+        if args.check:
+            differing += report != stored
+            print(f"{variant.name}: {'same' if report == stored else 'DIFFERENT'}")
+            continue
+        variant.golden_file.write_text(report, encoding="utf-8")
+        print(f"wrote {variant.golden_file.relative_to(lesson.kit_root)}")
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
