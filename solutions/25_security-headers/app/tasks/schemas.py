@@ -1,0 +1,14 @@
+"""What the task routes accept and return."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TaskCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+
+
+class TaskRead(BaseModel):
+    id: int
+    title: str
