@@ -28,7 +28,7 @@ async def list_tasks(store: TaskStoreDep) -> list[TaskRead]:
 
 
 @router.post(
-    "/tasks", status_code=status.HTTP_201_CREATED, responses=problem_responses(413, 422)
+    "/tasks", status_code=status.HTTP_201_CREATED, responses=problem_responses(400, 413, 422)
 )
 async def create_task(payload: TaskCreate, store: TaskStoreDep) -> TaskRead:
     return store.add(payload.title)
