@@ -13,9 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-DisplayName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
-]
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Password = Annotated[str, Field(min_length=12, max_length=128)]
 
 
@@ -63,3 +61,9 @@ class UserRead(BaseModel):
     email: EmailStr
     name: str
     created_at: datetime
+
+
+class ErrorMessage(BaseModel):
+    """The body of a 400 or 404: FastAPI's `{"detail": "..."}`."""
+
+    detail: str
