@@ -1,0 +1,29 @@
+"""The service's entry point: logging first, then the app, its middleware and routes."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.core.config import get_settings
+from app.core.logging import configure_logging
+from app.core.middleware import RequestLogMiddleware
+from app.tasks.router import router as tasks_router
+from app.tasks.store import TaskStore
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, TaskStore]]:
+    yield {"task_store": TaskStore()}
+
+
+def create_app() -> FastAPI:
+    # Before anything logs: the server's own start-up lines come out as JSON too.
+    configure_logging(get_settings().log_level)
+    app = FastAPI(title="Task tracker: tasks", lifespan=lifespan)
+    app.add_middleware(RequestLogMiddleware)
+    app.include_router(tasks_router)
+    return app
+
+
+app = create_app()
