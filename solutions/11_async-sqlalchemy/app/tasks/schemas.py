@@ -40,3 +40,9 @@ class TaskRead(BaseModel):
     project_id: int
     title: str
     is_done: bool
+
+
+class ErrorMessage(BaseModel):
+    """The body of an error answer: what went wrong, for a person to read."""
+
+    detail: str
