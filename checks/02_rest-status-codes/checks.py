@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from workbook.harness import Check, check, expect, expect_status, json_body
+from workbook.harness import Blocked, Check, check, expect, expect_status, json_body
 
 APOLLO = {"name": "Apollo", "description": "Fly to the moon and back"}
 MISSING_ID = 999_999
@@ -143,6 +143,58 @@ async def a_missing_project_is_a_404(ctx: Check) -> None:
         expect_status(response, 404, because=f"project {MISSING_ID} does not exist")
 
 
+PROBE_PATH = "/__workbook_probe__/projects/999999"
+
+
+@check("02.3")
+async def the_not_found_error_is_mapped_on_the_app(ctx: Check) -> None:
+    """A `ProjectNotFoundError` raised by any route becomes a 404: one handler on the app."""
+    error_class = ctx.attribute(
+        "app.projects.exceptions", "ProjectNotFoundError", required_by="02.3"
+    )
+    error = _make_error(error_class)
+    app = ctx.app()
+    add_route = getattr(app, "add_api_route", None)
+    expect(
+        callable(add_route),
+        expected="app.main.app to be the FastAPI app",
+        got=type(app).__name__,
+    )
+
+    def probe() -> None:
+        # A route the learner never wrote: only a handler registered on the app can map it.
+        raise error
+
+    add_route(PROBE_PATH, probe, methods=["GET"])  # type: ignore[misc]
+    async with ctx.client(app) as client:
+        response = await client.get(PROBE_PATH)
+    expect_status(
+        response,
+        404,
+        because="the checks added a route that raises ProjectNotFoundError; a handler "
+        "registered on the app (app.add_exception_handler) maps it wherever it is raised, "
+        "a try/except in each route does not",
+    )
+    ctx.app_errors.clear()
+
+
+def _make_error(error_class: object) -> BaseException:
+    """An instance of the learner's error class, whatever its constructor asks for."""
+    if not (isinstance(error_class, type) and issubclass(error_class, BaseException)):
+        raise Blocked(
+            "02.3", "ProjectNotFoundError in app/projects/exceptions.py is not an exception"
+        )
+    for arguments in ((MISSING_ID,), (), (f"project {MISSING_ID} does not exist",)):
+        try:
+            return error_class(*arguments)
+        except TypeError:
+            continue
+    raise Blocked(
+        "02.3",
+        "ProjectNotFoundError takes arguments the checks cannot guess: give it one, the project id",
+    )
+
+
 @check("02.4")
 async def a_patch_keeps_the_fields_it_does_not_send(ctx: Check) -> None:
     """A PATCH that sends only `name` changes the name and keeps the description."""
@@ -231,7 +283,6 @@ async def the_openapi_document_declares_each_status(ctx: Check) -> None:
         got=f"documented statuses: {wrong}",
         response=response,
     )
-
 
 
 def _item_operations(paths: dict[str, Any]) -> dict[str, Any]:

@@ -44,3 +44,9 @@ class ProjectRead(BaseModel):
     id: int
     name: str
     description: str | None
+
+
+class ErrorMessage(BaseModel):
+    """The body of a 400 or 404: `{"detail": "..."}`."""
+
+    detail: str
