@@ -14,8 +14,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
+from fastapi.dependencies.models import Dependant
+from fastapi.dependencies.utils import get_dependant
 
-from workbook.harness import Check, check, expect, expect_status, json_body
+from workbook.harness import Blocked, Check, check, expect, expect_status, json_body
 
 TASK = {"project_id": 1, "title": "Write the release notes"}
 MISSING_ID = 999_999
@@ -85,26 +87,33 @@ def replacing(original: Callable[..., Any], make: Callable[[object], object]) ->
     return function
 
 
-def provider(ctx: Check, name: str) -> Callable[..., Any]:
-    """The dependency `name` from app/tasks/dependencies.py, or a failure saying it is missing."""
-    expect(
-        _module_exists(DEPENDENCIES_MODULE),
-        expected=f"{DEPENDENCIES} defining `{name}`, {ROLES.get(name, 'a provider')} "
-        "(tests override it by that name)",
-        got=f"no {DEPENDENCIES}: the handlers build what they need themselves",
-    )
-    function = getattr(ctx.module(DEPENDENCIES_MODULE), name, None)
+def provider(ctx: Check, name: str, *, required_by: str = "") -> Callable[..., Any]:
+    """The dependency `name` from app/tasks/dependencies.py.
+
+    Missing, it fails the check (when the check is of the rule that asks for it), or blocks
+    the check on `required_by`, the rule that asks for it.
+    """
+    if required_by:
+        function = ctx.attribute(DEPENDENCIES_MODULE, name, required_by=required_by)
+    else:
+        expect(
+            (ctx.root / DEPENDENCIES).is_file(),
+            expected=f"{DEPENDENCIES} defining `{name}`, {ROLES.get(name, 'a provider')} "
+            "(tests override it by that name)",
+            got=f"no {DEPENDENCIES}: the handlers build what they need themselves",
+        )
+        function = getattr(ctx.module(DEPENDENCIES_MODULE), name, None)
     expect(
         callable(function),
         expected=f"{DEPENDENCIES} to define the dependency `{name}`",
         got=f"no `{name}` in {DEPENDENCIES}",
     )
-    return function  # type: ignore[return-value]
+    return function  # type: ignore[no-any-return]
 
 
-def spy_on(ctx: Check, name: str) -> tuple[Any, list[Spy]]:
+def spy_on(ctx: Check, name: str, *, required_by: str = "") -> tuple[Any, list[Spy]]:
     """The app, with the provider `name` overridden by one that spies on what it returns."""
-    original = provider(ctx, name)
+    original = provider(ctx, name, required_by=required_by)
     spies: list[Spy] = []
 
     def make(value: object) -> Spy:
@@ -189,6 +198,7 @@ async def every_route_is_handed_its_service(ctx: Check) -> None:
 @check("03.2")
 async def an_override_replaces_the_repository(ctx: Check) -> None:
     """A repository installed through `app.dependency_overrides` is the one the service uses."""
+    provider(ctx, "get_task_service", required_by="03.1")
     app, spies = spy_on(ctx, "get_task_repository")
     async with ctx.client(app) as client:
         task_id = await create_task(client)
@@ -207,6 +217,32 @@ async def an_override_replaces_the_repository(ctx: Check) -> None:
         got="the override was called, but nothing used the repository it returned",
         response=read,
     )
+
+
+@check("03.2")
+async def the_repository_is_handed_its_connection(ctx: Check) -> None:
+    """`get_task_repository` gets the request's connection from a `yield` provider below it."""
+    provider(ctx, "get_task_service", required_by="03.1")
+    repository_provider = provider(ctx, "get_task_repository")
+    chain = _yield_providers(get_dependant(path="/", call=repository_provider))
+    expect(
+        bool(chain),
+        expected="`get_task_repository` to take the connection as a parameter, from the "
+        "`yield` provider that opens and closes it (connection: ConnectionDep)",
+        got="no `yield` provider below `get_task_repository`: it opens its connection "
+        "itself, so nothing closes it and an override of the connection never reaches it",
+    )
+
+
+def _yield_providers(dependant: Dependant) -> list[str]:
+    """Names of the `yield` providers anywhere below a dependant."""
+    found: list[str] = []
+    for dependency in dependant.dependencies:
+        call = dependency.call
+        if inspect.isgeneratorfunction(call) or inspect.isasyncgenfunction(call):
+            found.append(getattr(call, "__name__", repr(call)))
+        found += _yield_providers(dependency)
+    return found
 
 
 @check("03.3", baseline=True)
@@ -242,18 +278,20 @@ async def a_request_that_fails_still_closes_its_connection(ctx: Check) -> None:
 @check("03.3")
 async def an_unexpected_error_still_closes_the_connection(ctx: Check) -> None:
     """When the repository blows up mid-request (a 500), the connection is closed anyway."""
-    original = provider(ctx, "get_task_repository")
+    provider(ctx, "get_task_service", required_by="03.1")
+    original = provider(ctx, "get_task_repository", required_by="03.2")
     app: Any = ctx.app()
     app.dependency_overrides[original] = replacing(original, lambda _: Exploding())
     async with ctx.client(app) as client:
         crashed = await client.get("/tasks")
         count, health = await open_connections(client)
-    expect(
-        crashed.status_code >= 500,
-        expected="a 5xx answer: the check made the repository fail",
-        got=crashed,
-        response=crashed,
-    )
+    if crashed.status_code < 500:
+        raise Blocked(
+            "03.2",
+            "the check replaced `get_task_repository` with a repository that fails, but "
+            f"GET /tasks answered {crashed.status_code}: the routes' service does not get its "
+            "repository from `get_task_repository`",
+        )
     expect(
         count == 0,
         expected="0 open connections after a request that crashed: wrap the `yield` of the "

@@ -18,3 +18,9 @@ class TaskRead(BaseModel):
     id: int
     project_id: int
     title: str
+
+
+class ErrorMessage(BaseModel):
+    """The body of a 400 or 404: `{"detail": "..."}`."""
+
+    detail: str
