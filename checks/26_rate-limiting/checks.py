@@ -1,0 +1,366 @@
+"""Checks for lesson 26: a per-client rate limit, counted atomically, on an injected clock.
+
+Time never passes by sleeping: every check replaces the app's clock dependency
+(`app.core.clock.get_clock`) with a clock it moves by hand. Clients are told apart by their
+connection's address, as a server sees it: the checks set the ASGI scope's `client` through
+a wrapper (the `X-Checks-Peer-Address` header in a report is that wrapper's input; the app
+never sees it). With `WORKBOOK_REDIS_URL` set, the app gets `APP_REDIS_URL` and a key prefix
+of its own, and every check runs against Redis.
+"""
+
+import asyncio
+import math
+from typing import Any
+
+import httpx
+
+from workbook.harness import Check, check, expect, expect_status, json_body
+
+LIMIT = 5
+WINDOW = 60
+# Half a second into a second, 19.5 s before a 60 s window boundary: a window that does not
+# end on a boundary, a Retry-After that must be rounded up, no boundary crossed by accident.
+START = 1_000_000_000.5
+BURST = 20
+PEER_HEADER = "X-Checks-Peer-Address"
+ALICE = "203.0.113.10"
+BOB = "203.0.113.20"
+
+
+class ManualClock:
+    """What the app gets instead of time.time: it only moves when a check moves it."""
+
+    def __init__(self, now: float = START) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def with_peer_addresses(app: Any) -> Any:
+    """The app behind a wrapper that sets the connection's address from PEER_HEADER."""
+    name = PEER_HEADER.lower().encode("latin-1")
+
+    async def app_with_peers(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            peer = [value for key, value in scope["headers"] if key == name]
+            if peer:
+                headers = [(key, value) for key, value in scope["headers"] if key != name]
+                scope = {**scope, "headers": headers, "client": (peer[0].decode(), 50_000)}
+        await app(scope, receive, send)
+
+    return app_with_peers
+
+
+def limited_app(ctx: Check, clock: ManualClock) -> Any:
+    """The app, limited to LIMIT requests per WINDOW seconds, on `clock`."""
+    ctx.setenv("APP_RATE_LIMIT_REQUESTS", str(LIMIT))
+    ctx.setenv("APP_RATE_LIMIT_WINDOW_SECONDS", str(WINDOW))
+    app = ctx.app()
+    get_clock = ctx.attribute("app.core.clock", "get_clock", required_by="26.4")
+    app.dependency_overrides[get_clock] = lambda: clock  # type: ignore[attr-defined]
+    return with_peer_addresses(app)
+
+
+def peer(address: str, **headers: str) -> dict[str, str]:
+    return {PEER_HEADER: address, **headers}
+
+
+async def list_tasks(client: httpx.AsyncClient, address: str = ALICE) -> httpx.Response:
+    return await client.get("/tasks", headers=peer(address))
+
+
+async def use_up_the_limit(client: httpx.AsyncClient, address: str = ALICE) -> httpx.Response:
+    """LIMIT requests that must pass, then one more: its answer."""
+    for number in range(1, LIMIT + 1):
+        response = await list_tasks(client, address)
+        expect_status(
+            response, 200, because=f"request {number} of {LIMIT} allowed per {WINDOW} s"
+        )
+    return await list_tasks(client, address)
+
+
+def expect_refused(response: httpx.Response, why: str) -> None:
+    expect(
+        response.status_code == 429,
+        expected=f"429 Too Many Requests: {why}",
+        got=response,
+        response=response,
+    )
+
+
+def statuses(responses: list[httpx.Response]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for response in responses:
+        counts[response.status_code] = counts.get(response.status_code, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+# --- 26.1 per client, health exempt -------------------------------------------------------
+
+
+@check("26.1", baseline=True)
+async def tasks_are_created_and_listed(ctx: Check) -> None:
+    """Under the limit the service works: a task is created and listed, health answers."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        created = await client.post(
+            "/tasks", json={"title": "Plan the sprint"}, headers=peer(ALICE)
+        )
+        listed = await list_tasks(client)
+        health = await client.get("/health", headers=peer(ALICE))
+    expect_status(created, 201, because="a valid task is created")
+    expect_status(listed, 200)
+    expect([task["title"] for task in json_body(listed)] == ["Plan the sprint"],
+           expected="the created task in the list", got=listed, response=listed)
+    expect_status(health, 200)
+
+
+@check("26.1")
+async def the_request_past_the_limit_is_refused(ctx: Check) -> None:
+    """With a limit of 5 per minute, a client's sixth request in the minute gets 429."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        extra = await use_up_the_limit(client)
+    expect_refused(extra, f"the client sent {LIMIT + 1} requests within one {WINDOW} s window "
+                   f"(APP_RATE_LIMIT_REQUESTS={LIMIT}, APP_RATE_LIMIT_WINDOW_SECONDS={WINDOW})")
+
+
+@check("26.1")
+async def clients_are_limited_independently(ctx: Check) -> None:
+    """A client over its limit does not use up another client's requests."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        alice_extra = await use_up_the_limit(client, ALICE)
+        bob = [await list_tasks(client, BOB) for _ in range(LIMIT)]
+        alice_again = await list_tasks(client, ALICE)
+    expect_refused(alice_extra, "the first client is over its limit")
+    refused = [response for response in bob if response.status_code != 200]
+    expect(
+        not refused,
+        expected=f"all {LIMIT} requests of a second client (another address) answered 200: "
+        "each client has a limit of its own",
+        got=f"{statuses(bob)}; first refusal: {refused[0].status_code if refused else ''}",
+        response=refused[0] if refused else bob[-1],
+    )
+    expect_refused(alice_again, "the first client is still over its limit")
+
+
+@check("26.1")
+async def a_forwarded_for_header_does_not_make_a_new_client(ctx: Check) -> None:
+    """Requests from one address with a different X-Forwarded-For each share one limit."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        responses = [
+            await client.get(
+                "/tasks", headers=peer(ALICE, **{"X-Forwarded-For": f"198.51.100.{number}"})
+            )
+            for number in range(1, LIMIT + 2)
+        ]
+    expect(
+        responses[-1].status_code == 429,
+        expected="the request past the limit refused with 429: X-Forwarded-For is written by "
+        "the client, so a limit keyed on it is skipped by changing it on every request",
+        got=f"{statuses(responses)} for {LIMIT + 1} requests from one address",
+        response=responses[-1],
+        note="Key the limit on the connection's address (request.client.host). Behind a "
+        "proxy, let the server replace it from X-Forwarded-For for trusted proxies only "
+        "(uvicorn --proxy-headers --forwarded-allow-ips=...).",
+    )
+
+
+@check("26.1")
+async def health_is_not_limited(ctx: Check) -> None:
+    """GET /health answers 200 to a client over its limit, and uses none of the limit."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        health_first = [await client.get("/health", headers=peer(BOB)) for _ in range(3 * LIMIT)]
+        bob_tasks = [await list_tasks(client, BOB) for _ in range(LIMIT)]
+        extra = await use_up_the_limit(client, ALICE)
+        health_after = await client.get("/health", headers=peer(ALICE))
+    expect_refused(extra, "the client is over its limit on /tasks")
+    expect_status(
+        health_after, 200,
+        because="health checks are exempt: a limited load balancer would take the service out",
+    )
+    expect(
+        statuses(health_first) == {200: 3 * LIMIT} and statuses(bob_tasks) == {200: LIMIT},
+        expected=f"{3 * LIMIT} health checks answered 200, and none of them counted: "
+        f"the same client's next {LIMIT} task requests all answered 200",
+        got=f"health: {statuses(health_first)}; tasks after them: {statuses(bob_tasks)}",
+        response=bob_tasks[-1],
+    )
+
+
+# --- 26.2 a 429 problem with a truthful Retry-After -----------------------------------------
+
+
+@check("26.2")
+async def a_refusal_is_a_problem_with_retry_after(ctx: Check) -> None:
+    """The 429 is an application/problem+json body with a Retry-After in whole seconds."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        refused = await use_up_the_limit(client)
+    expect_refused(refused, "the client is over its limit")
+    media_type = refused.headers.get("content-type", "").split(";")[0].strip()
+    body = refused.json() if media_type.endswith("json") else None
+    expect(
+        media_type == "application/problem+json"
+        and isinstance(body, dict)
+        and body.get("status") == 429
+        and all(isinstance(body.get(member), str) for member in ("type", "title", "detail")),
+        expected="an application/problem+json body with type, title, detail and status 429 "
+        "(the service's error format, lesson 09)",
+        got=refused,
+        response=refused,
+    )
+    retry_after = refused.headers.get("Retry-After", "")
+    expect(
+        retry_after.isdigit() and 1 <= int(retry_after) <= WINDOW,
+        expected=f"Retry-After: a whole number of seconds from 1 to {WINDOW}, the window",
+        got=f"Retry-After: {retry_after!r}" if retry_after else "no Retry-After header",
+        response=refused,
+    )
+
+
+@check("26.2")
+async def retry_after_tells_the_truth(ctx: Check) -> None:
+    """A client that waits exactly Retry-After seconds (on the injected clock) gets in."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        refused = await use_up_the_limit(client)
+        expect_refused(refused, "the client is over its limit")
+        retry_after = refused.headers.get("Retry-After", "")
+        expect(
+            retry_after.isdigit(),
+            expected="a Retry-After header in whole seconds, to know how long to wait",
+            got=f"Retry-After: {retry_after!r}" if retry_after else "no Retry-After header",
+            response=refused,
+        )
+        clock.advance(int(retry_after))
+        after_waiting = await list_tasks(client)
+    window_end = (math.floor(START / WINDOW) + 1) * WINDOW
+    expect(
+        after_waiting.status_code == 200,
+        expected=f"200 after waiting the Retry-After of {retry_after} s: a client that obeys it "
+        "must not be refused again",
+        got=after_waiting,
+        response=after_waiting,
+        note=f"The clock stood at {START}; this window ends at {window_end}, "
+        f"{window_end - START:g} seconds later. Round the wait up, never down.",
+    )
+
+
+# --- 26.3 counted before answering, atomically ----------------------------------------------
+
+
+@check("26.3")
+async def a_concurrent_burst_cannot_slip_past_the_limit(ctx: Check) -> None:
+    """20 requests sent at once by one client: exactly 5 get through, 15 get 429."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        gets = await asyncio.gather(*(list_tasks(client) for _ in range(BURST // 2)))
+        posts = await asyncio.gather(
+            *(
+                client.post("/tasks", json={"title": f"burst {number}"}, headers=peer(BOB))
+                for number in range(BURST // 2)
+            )
+        )
+    for responses, what in ((gets, "GET /tasks"), (posts, "POST /tasks")):
+        passed = [response for response in responses if response.status_code < 400]
+        expect(
+            len(passed) == LIMIT and statuses(responses).get(429) == len(responses) - LIMIT,
+            expected=f"{LIMIT} of {len(responses)} concurrent {what} answered, the other "
+            f"{len(responses) - LIMIT} refused with 429",
+            got=statuses(responses),
+            response=responses[-1],
+            note="Requests that arrive together all read the count before any of them "
+            "records itself, unless the count is incremented and read in one atomic step "
+            "(INCR in Redis) before the request is answered.",
+        )
+
+
+@check("26.3")
+async def refused_and_failed_requests_count_too(ctx: Check) -> None:
+    """404s and 422s use up the limit like successes: a password-guessing loop is limited."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        failing = [
+            await client.get("/tasks/999", headers=peer(ALICE)) if number % 2
+            else await client.post("/tasks", json={"title": ""}, headers=peer(ALICE))
+            for number in range(LIMIT)
+        ]
+        extra = await list_tasks(client)
+    expect(
+        all(400 <= response.status_code < 500 for response in failing),
+        expected="the failing requests to fail (404, 422)",
+        got=statuses(failing),
+    )
+    expect_refused(extra, f"the client already sent {LIMIT} requests this window "
+                   f"({statuses(failing)}); failures count as requests")
+
+
+# --- 26.4 a store behind an interface, an injected clock ------------------------------------
+
+
+@check("26.4")
+async def the_window_resets_when_the_clock_moves(ctx: Check) -> None:
+    """After two windows pass on the injected clock, the client has 5 requests again."""
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        refused = await use_up_the_limit(client)
+        clock.advance(2 * WINDOW)
+        later = [await list_tasks(client) for _ in range(LIMIT)]
+        extra = await list_tasks(client)
+    expect_refused(refused, "the client is over its limit")
+    expect(
+        statuses(later) == {200: LIMIT},
+        expected=f"{LIMIT} requests answered 200 once the clock (app.core.clock.get_clock) "
+        f"moved {2 * WINDOW} s on: the old window is over",
+        got=statuses(later),
+        response=later[-1],
+        note="Read the time only through the injected clock, and make the count expire with "
+        "its window.",
+    )
+    expect_refused(extra, "the new window has its own limit")
+
+
+@check("26.4")
+async def counts_are_shared_through_redis_when_configured(ctx: Check) -> None:
+    """With APP_REDIS_URL set, another worker (a new lifespan) sees the counts, under the prefix."""
+    clock = ManualClock()
+    app = limited_app(ctx, clock)
+    async with ctx.client(app) as client:
+        refused = await use_up_the_limit(client)
+    expect_refused(refused, "the client is over its limit")
+    if not ctx.redis_url:
+        return  # The memory store: each process counts alone, as it should.
+    async with ctx.client(app) as other_worker:
+        again = await list_tasks(other_worker)
+    expect_refused(
+        again,
+        "a second lifespan of the app, like another worker, shares the counts kept in Redis "
+        "(APP_REDIS_URL is set)",
+    )
+    keys = await redis_keys(ctx.redis_url, ctx.redis_prefix)
+    expect(
+        bool(keys),
+        expected=f"the counters in Redis under APP_REDIS_KEY_PREFIX={ctx.redis_prefix!r}",
+        got="no key under the prefix",
+        response=again,
+    )
+
+
+async def redis_keys(url: str, prefix: str) -> list[bytes]:
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(url)
+    try:
+        return [key async for key in client.scan_iter(match=prefix + "*")]
+    finally:
+        await client.aclose()
+
+

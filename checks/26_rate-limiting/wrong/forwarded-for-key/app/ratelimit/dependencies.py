@@ -1,0 +1,37 @@
+"""The limit as a dependency: routers that include it are limited, the others (health) not."""
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+
+from app.core.clock import ClockDep
+from app.ratelimit.limiter import RateLimiter
+
+
+def get_rate_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.state.rate_limiter
+    return limiter
+
+
+RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the first hop of X-Forwarded-For when a proxy sent it."""
+    forwarded_for = request.headers.get("X-Forwarded-For", "")
+    if forwarded_for:
+        return forwarded_for.split(",")[0].strip()
+    return request.client.host if request.client is not None else "unknown"
+
+
+async def enforce_rate_limit(
+    request: Request, limiter: RateLimiterDep, clock: ClockDep
+) -> None:
+    decision = await limiter.hit(client_address(request), clock())
+    if decision.is_allowed:
+        return
+    raise HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        detail=f"too many requests; retry in {decision.retry_after_seconds} s",
+        headers={"Retry-After": str(decision.retry_after_seconds)},
+    )
