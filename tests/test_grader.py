@@ -4,6 +4,7 @@ Each case copies lesson 01's starter, breaks it the way a learner might, and gra
 """
 
 import dataclasses
+import re
 import os
 import shutil
 import subprocess
@@ -128,7 +129,7 @@ def test_pytest_grades_a_lesson_by_number_and_its_solution() -> None:
     result = pytest_run("lessons/01", "solutions/1")
     assert result.returncode == 1, result.stdout[-2000:]
     assert "lesson 01 pydantic-schemas: " in result.stdout
-    assert "solution 01 pydantic-schemas: 10 of 10 checks pass" in result.stdout
+    assert re.search(r"solution 01 pydantic-schemas: (\d+) of \1 checks pass", result.stdout)
     assert "_pytest" not in result.stdout
     assert "workbook/" not in result.stdout
 

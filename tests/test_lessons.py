@@ -119,7 +119,7 @@ async def serves_openapi(ctx: Check) -> None:
 def test_pristine_starter_serves_requests(lesson: Lesson) -> None:
     spec: CheckSpec = serves_openapi.__workbook_check__  # type: ignore[attr-defined]
     outcome = run_check(spec, pristine_target(lesson))
-    assert outcome.status is Status.PASSED, outcome.error or outcome.violation
+    assert outcome.status is Status.PASSED, outcome.error or outcome.failure
 
 
 def test_pristine_starter_fails_every_teaching_check_by_assertion(lesson: Lesson) -> None:

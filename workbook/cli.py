@@ -39,20 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    leave_stuck_threads_behind(status)
     return status
-
-
-def leave_stuck_threads_behind(status: int) -> None:
-    """The progress table grades in-process: a learner's endless thread must not hang it."""
-    if "workbook.runner" not in sys.modules:
-        return
-    from workbook import runner
-
-    if runner.threads_still_running():
-        runner.release_resources()
-        sys.stdout.flush()
-        os._exit(status)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,19 +115,14 @@ def show_progress(kit_root: Path, args: argparse.Namespace) -> int:
 
 
 def grade_quietly(lesson: Lesson) -> progress.Progress:
-    """Grade a learner's lesson in-process (no pytest), and remember the result."""
-    from workbook import runner
-    from workbook.harness import load_checks
+    """Grade a learner's lesson (no pytest; supervised, in parallel), and remember the result."""
+    from workbook import grading
     from workbook.targets import learner_target
 
     target = learner_target(lesson)
-    outcomes = [
-        runner.run_check(spec, target, backend)
-        for spec in load_checks(lesson)
-        for backend in runner.backends_for(lesson)
-    ]
+    outcomes = list(grading.grade(target))
+    grading.conclude(target, outcomes)  # records it, unless the grading files were changed
     passed = sum(outcome.passed for outcome in outcomes)
-    progress.record(lesson, passed, len(outcomes), untouched=False)
     return progress.Progress(lesson, passed, len(outcomes), untouched=False)
 
 
@@ -182,14 +164,43 @@ def watch_lessons(kit_root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+WATCH_SHOWN_FAILURES = 3
+
+
 def watch_one(kit_root: Path, lesson: Lesson, *, poll: bool) -> None:
-    """Grade `lesson` now and after every change to its files; return once it passes."""
+    """Grade `lesson` now and after every change to its files; return once it passes.
+
+    Grading stays in this process, which has the libraries imported already: each save costs
+    only the checks' own processes (forked warm, several at a time), not a new pytest.
+    """
     print(f"Watching lesson {lesson.number} {lesson.slug} (Ctrl-C to stop).")
     while True:
-        if run_pytest(kit_root, f"lessons/{lesson.name}", "-q") == 0:
+        if grade_and_show(lesson):
             return
         print(f"\nWaiting for a change in lessons/{lesson.name}/ ...")
         wait_for_change(lesson.lesson_dir, poll=poll)
+
+
+def grade_and_show(lesson: Lesson) -> bool:
+    """Grade the learner's lesson once, print what fails (first few) and the verdict."""
+    from workbook import grading
+    from workbook.harness import load_checks
+    from workbook.report import format_outcome
+    from workbook.targets import learner_target
+
+    target = learner_target(lesson)
+    order = {spec.name: position for position, spec in enumerate(load_checks(lesson))}
+    outcomes = sorted(grading.grade(target), key=lambda outcome: order[outcome.spec.name])
+    failing = [outcome for outcome in outcomes if not outcome.passed]
+    for outcome in failing[:WATCH_SHOWN_FAILURES]:
+        print(f"\n--- {outcome.spec.name}\n{format_outcome(outcome)}")
+    if len(failing) > WATCH_SHOWN_FAILURES:
+        more = len(failing) - WATCH_SHOWN_FAILURES
+        print(f"\n... and {more} more: `pytest lessons/{lesson.number}` shows every failure.")
+    print()
+    for line in grading.conclude(target, outcomes):
+        print(line)
+    return not failing
 
 
 def wait_for_change(folder: Path, *, poll: bool) -> None:

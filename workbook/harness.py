@@ -29,8 +29,9 @@ from warnings import WarningMessage
 
 import httpx
 
+from workbook import guards
 from workbook.lessons import Lesson
-from workbook.loader import LearnerCodeError, import_learner_module, learner_attribute
+from workbook.loader import Deadline, LearnerCodeError, import_learner_module, learner_attribute
 from workbook.targets import Target
 
 ASGIApp = Callable[..., Awaitable[None]]
@@ -244,6 +245,12 @@ class Check:
     last_request: httpx.Request | None = None
     lifespan_state: dict[str, Any] = field(default_factory=dict)
     warnings: list[WarningMessage] = field(default_factory=list)
+    # Where the check is ("import", "startup" of the lifespan, "check"), so a hang is blamed
+    # on the right step; the deadline gives starting the app a short limit of its own.
+    phase: str = "check"
+    hung_in: str = ""  # the start-up step whose short limit ran out, if one did
+    deadline: Deadline = field(default_factory=Deadline)
+    startup_seconds: float = 5.0
     _modules: dict[str, ModuleType] = field(default_factory=dict)
     _saved_env: dict[str, str | None] = field(default_factory=dict)
     _saved_root_level: int = logging.CRITICAL + 1
@@ -267,8 +274,26 @@ class Check:
             if required_by and not self._module_exists(name):
                 path = name.replace(".", "/") + ".py"
                 raise Blocked(required_by, f"the checks need {path}, which does not exist")
-            self._modules[name] = import_learner_module(self.root, name)
+            with self._starting("import", f"importing {name}"):
+                self._modules[name] = import_learner_module(self.root, name)
         return self._modules[name]
+
+    @contextlib.contextmanager
+    def _starting(self, phase: str, what: str) -> Iterator[None]:
+        """Mark a start-up step (under the short start-up limit) for the supervisor."""
+        outer = self.phase
+        self.phase = phase
+        guards.phase(what)
+        try:
+            with self.deadline.tightened(self.startup_seconds):
+                yield
+        except BaseException:
+            if self.deadline.has_fired:
+                self.hung_in = phase
+            raise
+        finally:
+            self.phase = outer
+            guards.phase("checking")
 
     def attribute(self, module: str, name: str, *, required_by: str = "") -> Any:
         """`module.name` from the target; missing, it blocks the check on `required_by`."""
@@ -324,9 +349,16 @@ class Check:
         asgi_app = app if app is not None else self.app()
         # Each app gets a state of its own; ctx.lifespan_state shows the latest client's.
         self.lifespan_state = {}
-        async with serve(
-            asgi_app, headers=headers, on_error=self._record_error, state=self.lifespan_state
-        ) as client:
+        async with contextlib.AsyncExitStack() as stack:
+            with self._starting("startup", "starting the app's lifespan"):
+                client = await stack.enter_async_context(
+                    serve(
+                        asgi_app,
+                        headers=headers,
+                        on_error=self._record_error,
+                        state=self.lifespan_state,
+                    )
+                )
             client.event_hooks["request"].append(self._remember_request)
             yield client
 
@@ -364,6 +396,7 @@ class Check:
 
     async def _remember_request(self, request: httpx.Request) -> None:
         self.last_request = request
+        guards.phase(f"waiting for {request.method} {request.url.path}")
 
 
 @contextlib.asynccontextmanager

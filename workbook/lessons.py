@@ -28,6 +28,8 @@ PARTS: dict[str, str] = {
 }
 
 DEFAULT_CHECK_TIMEOUT_SECONDS = 20.0
+# Importing the app and starting its lifespan: an app that never starts is caught this fast.
+DEFAULT_STARTUP_TIMEOUT_SECONDS = 5.0
 
 
 class MetadataError(ValueError):
@@ -63,6 +65,7 @@ class Lesson:
     services: tuple[str, ...]
     timeout: float
     kit_root: Path = field(compare=False)
+    startup_timeout: float = DEFAULT_STARTUP_TIMEOUT_SECONDS
 
     @property
     def name(self) -> str:
@@ -202,7 +205,11 @@ def _lesson_from_data(
     timeout = data.get("timeout", DEFAULT_CHECK_TIMEOUT_SECONDS)
     if not isinstance(timeout, int | float) or timeout <= 0:
         raise fail("timeout is a positive number of seconds")
+    startup_timeout = data.get("startup_timeout", DEFAULT_STARTUP_TIMEOUT_SECONDS)
+    if not isinstance(startup_timeout, int | float) or startup_timeout <= 0:
+        raise fail("startup_timeout is a positive number of seconds")
     return Lesson(
+        startup_timeout=float(startup_timeout),
         number=number,
         slug=slug,
         title=title,

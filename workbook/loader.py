@@ -9,6 +9,7 @@ import contextlib
 import importlib
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,54 @@ class CheckTimeout(BaseException):
 
     A BaseException, so that an app's catch-all `except Exception` cannot swallow it.
     """
+
+
+class ImportHung(LearnerCodeError):
+    """Importing the learner's module did not finish within its limit."""
+
+
+class Deadline:
+    """A check's one interval timer: a limit for the whole check, tightened while it starts.
+
+    Importing the app and starting its lifespan get a short limit of their own, so an app that
+    never starts is caught in seconds; the check's full limit applies to everything else.
+    The timer raises CheckTimeout in the main thread, even inside a busy loop.
+    """
+
+    def __init__(self) -> None:
+        self.is_active = False
+        self.has_fired = False
+        self.ends = 0.0
+
+    @contextlib.contextmanager
+    def overall(self, seconds: float) -> Iterator[None]:
+        def on_alarm(signum: int, frame: FrameType | None) -> None:
+            self.has_fired = True
+            raise CheckTimeout(f"no answer within {seconds:g} s")
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        self.is_active, self.has_fired = True, False
+        self.ends = time.monotonic() + seconds
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            self.is_active = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    @contextlib.contextmanager
+    def tightened(self, seconds: float) -> Iterator[None]:
+        """A shorter limit for the block; afterwards the overall limit's remainder applies."""
+        if not self.is_active:
+            yield
+            return
+        signal.setitimer(signal.ITIMER_REAL, max(min(seconds, self.ends - time.monotonic()), 1e-3))
+        try:
+            yield
+        finally:
+            if self.is_active and not self.has_fired:
+                signal.setitimer(signal.ITIMER_REAL, max(self.ends - time.monotonic(), 1e-3))
 
 
 def forget_app_modules() -> None:
@@ -62,7 +111,7 @@ def import_learner_module(root: Path, module_name: str) -> ModuleType:
         ) from None
     except CheckTimeout as error:
         where = learner_location(root, error.__traceback__)
-        raise LearnerCodeError(
+        raise ImportHung(
             f"importing {module_name} did not finish in time{where}: is there an endless loop "
             "or a blocking call at module level?"
         ) from None

@@ -7,7 +7,6 @@ check is an item whose failure is the teaching message, with no grader traceback
 
 import os
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -15,12 +14,13 @@ from pathlib import Path
 import pytest
 from _pytest._code.code import TerminalRepr
 
-from workbook import progress, runner
+from workbook import runner
+from workbook.grading import conclude
 from workbook.harness import CheckSpec, load_checks
 from workbook.lessons import MetadataError, find_kit_root, find_lesson, load_lesson
-from workbook.report import format_outcome, score_line
+from workbook.report import format_outcome
 from workbook.runner import Outcome, run_check
-from workbook.targets import Target, TargetKind, is_untouched, learner_target, solution_target
+from workbook.targets import Target, TargetKind, learner_target, solution_target
 
 TARGET_FOLDERS = {"lessons": TargetKind.LEARNER, "solutions": TargetKind.SOLUTION}
 SHORT_REFERENCE = re.compile(r"^(?P<folder>lessons|solutions)/(?P<number>\d{1,2})/?$")
@@ -154,7 +154,6 @@ def pytest_runtest_makereport(
 
 
 _OUTCOMES = pytest.StashKey[list[Outcome]]()
-_EXIT_STATUS = pytest.StashKey[int]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -170,25 +169,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         by_target[outcome.target].append(outcome)
     terminalreporter.section("workbook")
     for target, target_outcomes in by_target.items():
-        passed = sum(outcome.passed for outcome in target_outcomes)
-        untouched = target.kind is TargetKind.LEARNER and is_untouched(target.lesson)
-        kind = "lesson" if target.kind is TargetKind.LEARNER else target.kind.value
-        terminalreporter.write_line(
-            score_line(target.lesson, passed, len(target_outcomes), kind=kind, untouched=untouched)
-        )
-        if target.kind is TargetKind.LEARNER:
-            progress.record(target.lesson, passed, len(target_outcomes), untouched=untouched)
+        for line in conclude(target, target_outcomes):
+            terminalreporter.write_line(line)
 
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if runner.threads_still_running():
-        # A learner's handler is still spinning in a thread: do not wait for it forever.
-        runner.release_resources()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(config.stash.get(_EXIT_STATUS, 1))
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    session.config.stash[_EXIT_STATUS] = int(exitstatus)

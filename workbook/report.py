@@ -4,9 +4,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-from workbook.harness import describe_request, trim
+from workbook.harness import trim
 from workbook.lessons import Lesson, Rule
-from workbook.runner import Outcome, Status
+from workbook.outcome import Outcome, Status
 
 DEFAULT_SITE_URL = "https://fastapi-workbook.example.org/"
 
@@ -49,18 +49,20 @@ def format_outcome(outcome: Outcome) -> str:
         f"docs: {rule_url(lesson, rule)}",
         "",
     ]
-    if outcome.status is Status.FAILED and outcome.violation is not None:
-        violation = outcome.violation
-        if violation.request is not None:
-            lines += _field("sent", describe_request(violation.request))
-        lines += _field("expected", violation.expected)
-        lines += _field("got", violation.got)
-        if violation.note:
-            lines += _field("note", violation.note)
+    if outcome.status is Status.FAILED and outcome.failure is not None:
+        failure = outcome.failure
+        if failure.sent:
+            lines += _field("sent", failure.sent)
+        lines += _field("expected", failure.expected)
+        lines += _field("got", failure.got)
+        if failure.note:
+            lines += _field("note", failure.note)
     else:
         lines += _field("error", outcome.error)
     for app_error in outcome.app_errors[:2]:
         lines += _field("app raised", trim(app_error, 400))
+    for note in outcome.notes:
+        lines += _field("also", note)
     lines += _field("hint", rule.hint)
     return "\n".join(lines)
 
@@ -69,6 +71,15 @@ def _format_blocked(outcome: Outcome, backend: str) -> str:
     """A check that could not run: blame the rule whose shape is missing, with its hint."""
     lesson = outcome.target.lesson
     checked = lesson.rule(outcome.spec.rule)
+    if not outcome.blocked_by:  # the app never started in an earlier check
+        return "\n".join(
+            [
+                f"rule {checked.id}: {checked.title}",
+                f"check: {outcome.spec.title}{backend}",
+                "",
+                *_field("blocked", outcome.error),
+            ]
+        )
     try:
         blocking = lesson.rule(outcome.blocked_by)
     except KeyError:
@@ -94,6 +105,6 @@ def _field(label: str, text: str) -> list[str]:
 def score_line(lesson: Lesson, passed: int, total: int, *, kind: str, untouched: bool) -> str:
     label = f"{kind} {lesson.number} {lesson.slug}"
     if untouched:
-        return f"{label}: not started ({passed} of {total} checks pass)"
+        return f"{label}: not started - the starter as shipped passes {passed} of {total} checks"
     verdict = " - done" if passed == total else ""
     return f"{label}: {passed} of {total} checks pass{verdict}"

@@ -10,12 +10,12 @@ import io
 import shutil
 import subprocess
 import tarfile
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from workbook import scratch
 from workbook.lessons import Lesson, MetadataError
 
 
@@ -78,7 +78,7 @@ def wrong_variants(lesson: Lesson) -> tuple[WrongVariant, ...]:
 
 def wrong_target(lesson: Lesson, variant: WrongVariant) -> Target:
     """The whole solution folder (app/ and whatever sits beside it), the variant's files on top."""
-    root = Path(tempfile.mkdtemp(prefix=f"workbook-{lesson.number}-{variant.name}-"))
+    root = scratch.new_dir(f"{lesson.number}-{variant.name}-")
     shutil.copytree(lesson.solution_dir, root, dirs_exist_ok=True, ignore=_IGNORED)
     overlay = shutil.ignore_patterns("__pycache__", "*.pyc", VARIANT_METADATA, GOLDEN_REPORT)
     shutil.copytree(variant.overlay_dir, root, dirs_exist_ok=True, ignore=overlay)
@@ -141,7 +141,7 @@ def _load_variant(path: Path) -> WrongVariant:
 @cache
 def _pristine_copy(kit_root: Path, lesson_name: str) -> Path:
     """The lesson folder as committed at HEAD, unpacked once per process."""
-    destination = Path(tempfile.mkdtemp(prefix=f"workbook-pristine-{lesson_name}-"))
+    destination = scratch.new_dir(f"pristine-{lesson_name}-")
     archive = _git_archive(kit_root, f"lessons/{lesson_name}")
     if archive is None:
         # Not a git checkout (an unpacked archive): the folder itself is the only copy.

@@ -1,0 +1,44 @@
+"""How one check went: plain data, so it can cross from the supervised process to the grader."""
+
+import enum
+from dataclasses import dataclass
+
+from workbook.harness import CheckSpec
+from workbook.targets import Target
+
+
+class Status(enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"  # an expectation did not hold: the rule is not met yet
+    ERROR = "error"  # the learner's code could not run, or hung, or the check itself broke
+    BLOCKED = "blocked"  # a shape another rule asks for is missing, so this check cannot run
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed expectation, in the words the learner reads."""
+
+    expected: str
+    got: str
+    sent: str = ""  # the request that showed it, when one is known
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    spec: CheckSpec
+    target: Target
+    backend: str
+    status: Status
+    failure: Failure | None = None
+    error: str = ""
+    blocked_by: str = ""  # with BLOCKED: the rule whose missing shape stopped the check
+    app_errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what the supervisor saw besides the verdict (a stray thread)
+    seconds: float = 0.0
+    startup_hung: bool = False  # importing the app or starting its lifespan never finished
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
