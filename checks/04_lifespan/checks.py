@@ -20,7 +20,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import ConnectionPoolEntry, Pool
 
-from workbook.harness import Check, check, error_fields, expect, expect_status, json_body
+from workbook.harness import (
+    Check,
+    StartupFailed,
+    check,
+    error_fields,
+    expect,
+    expect_status,
+    json_body,
+)
 
 PEOPLE = {"ada": "Ada Lovelace", "grace": "Grace Hopper", "alan": "Alan Turing"}
 REQUESTS = 6
@@ -247,6 +255,65 @@ async def one_client_and_one_engine_serve_every_request(ctx: Check) -> None:
         len(database.engines) == 1,
         expected=f"one engine for all {REQUESTS} requests",
         got=f"{len(database.engines)} engines",
+    )
+
+
+@check("04.1")
+async def each_start_builds_its_own_resources(ctx: Check) -> None:
+    """Nothing is built at import; each start of the app opens a client and an engine of its own."""
+    async with observed() as (directory, database):
+        app = ctx.app()
+        at_import = len(directory.clients)
+        for _ in range(2):
+            async with ctx.client(app) as client:
+                # A client built at import and closed by the first shutdown fails here.
+                await create_tasks(client, 2)
+    expect(
+        at_import == 0,
+        expected="no httpx.AsyncClient created while app.main is imported",
+        got=f"{clients_described(at_import)} created at import, before any lifespan ran",
+        note="A module-level client is shared by every app in the process, and the first "
+        "one to stop closes it for all. Create it in the lifespan.",
+    )
+    expect(
+        len(directory.clients) == 2 and len(database.engines) == 2,
+        expected="the app started twice: two clients and two engines, one of each per start",
+        got=f"{clients_described(len(directory.clients))} and {len(database.engines)} engine(s)",
+        note="Build the engine and the client in the lifespan, not at module level or "
+        "behind a cache: each start then owns, and closes, its own.",
+    )
+
+
+@check("04.2")
+async def a_failed_start_leaves_nothing_open(ctx: Check) -> None:
+    """When start-up fails half-way (the schema cannot be created), nothing is left open."""
+    failing = {"armed": True}
+
+    def fail_start_up(*_: object) -> None:
+        if failing["armed"]:
+            raise RuntimeError("injected failure: the database refused the schema")
+
+    async with observed() as (directory, database):
+        app = ctx.app()
+        event.listen(Engine, "before_cursor_execute", fail_start_up)
+        try:
+            with contextlib.suppress(StartupFailed):
+                async with ctx.client(app) as client:
+                    # Start-up ran no SQL, so nothing failed: there is no failure path to see.
+                    failing["armed"] = False
+                    await create_tasks(client, 1)
+        finally:
+            event.remove(Engine, "before_cursor_execute", fail_start_up)
+        left_open = len(database.still_open)
+        opened = len(database.opened)
+        open_clients = directory.open_clients
+    ctx.app_errors.clear()
+    expect(
+        left_open == 0 and open_clients == 0,
+        expected="after a start-up that failed half-way, every connection closed and every "
+        "httpx.AsyncClient closed (engine.dispose() in a `finally:`, the client in `async with`)",
+        got=f"{left_open} of {opened} database connections and "
+        f"{open_clients} of {len(directory.clients)} httpx clients still open",
     )
 
 

@@ -23,3 +23,9 @@ class TaskRead(BaseModel):
     title: str
     assignee: str
     assignee_name: str
+
+
+class ErrorMessage(BaseModel):
+    """The body of a 400 or 502: `{"detail": "..."}`."""
+
+    detail: str
