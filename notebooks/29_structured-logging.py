@@ -104,7 +104,8 @@ by_route = Counter((r["method"], r["route"], r["status"]) for r in requests)
 for (method, route, status), count in sorted(by_route.items()):
     print(f"{method:<5} {route:<18} {status}  x{count}")
 print("every line has a request_id:", all(r.get("request_id") for r in requests))
-print("every duration is a number:", all(isinstance(r["duration_ms"], float | int) for r in requests))
+is_number = all(isinstance(r["duration_ms"], float | int) for r in requests)
+print("every duration is a number:", is_number)
 
 # %% [markdown]
 # The starter's crash, by contrast, reached the output as a dump of many lines of text; a log
@@ -115,4 +116,4 @@ lines = [line for line in outputs["starter"][1].splitlines() if line.strip()]
 start = lines.index("Traceback (most recent call last):")
 print("starter: the traceback starts a line of its own:", start >= 0)
 print("starter: the crash took at least 10 lines of text:", len(lines) - start >= 10)
-print("starter: the dump ends with:", next(line for line in lines if line.startswith("RuntimeError")))
+print("starter: the dump ends with:", next(ln for ln in lines if ln.startswith("RuntimeError")))
