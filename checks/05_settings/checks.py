@@ -10,6 +10,7 @@ variables, or writes exactly the `.env` file, that it is about.
 import contextlib
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -79,6 +80,25 @@ async def started(
     with working_directory(ctx), every_log_level():
         async with ctx.client(app) as client:
             yield client
+
+
+@contextlib.asynccontextmanager
+async def started_from_dotenv(
+    ctx: Check, env: dict[str, str], dotenv: dict[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app started with values in .env; refusing to start means .env was not read."""
+    try:
+        async with started(ctx, env, dotenv) as client:
+            yield client
+    except (LearnerCodeError, StartupFailed) as error:
+        expect(
+            False,
+            expected=f"the app to start with {KEY_VARIABLE} given only in the .env file of "
+            "the working directory",
+            got=f"it refused to start: {error_summary(str(error))}",
+            note='SettingsConfigDict(env_file=".env") reads it, relative to the working '
+            "directory the server is started from.",
+        )
 
 
 async def start_up_error(ctx: Check, env: dict[str, str]) -> str | None:
@@ -235,11 +255,75 @@ async def an_environment_variable_sets_the_task_limit(ctx: Check) -> None:
         await expect_limit(client, 2, because=f"{LIMIT_VARIABLE}=2")
 
 
+@contextlib.contextmanager
+def environment_reads(ctx: Check) -> Iterator[list[str]]:
+    """Record every read of os.environ (os.getenv included) made directly by the target's code.
+
+    pydantic-settings reads the environment too; its reads come from its own frames, so only
+    reads whose nearest caller outside `os` is a file of the target are recorded.
+    """
+    reads: list[str] = []
+    environ_type = type(os.environ)
+    original = environ_type.__getitem__
+    root = str(ctx.root)
+
+    def reading(self: Any, key: str) -> Any:
+        frame = sys._getframe(1)
+        while frame is not None and _is_plumbing(frame.f_code.co_filename):
+            frame = frame.f_back  # type: ignore[assignment]
+        if frame is not None and frame.f_code.co_filename.startswith(root):
+            place = os.path.relpath(frame.f_code.co_filename, root)
+            reads.append(f"{key} read at {place}:{frame.f_lineno}")
+        return original(self, key)
+
+    def listing(self: Any) -> Any:
+        frame = sys._getframe(1)
+        while frame is not None and _is_plumbing(frame.f_code.co_filename):
+            frame = frame.f_back  # type: ignore[assignment]
+        if frame is not None and frame.f_code.co_filename.startswith(root):
+            place = os.path.relpath(frame.f_code.co_filename, root)
+            reads.append(f"the variables listed at {place}:{frame.f_lineno}")
+        return original_iter(self)
+
+    original_iter = environ_type.__iter__
+    environ_type.__getitem__ = reading  # type: ignore[method-assign]
+    environ_type.__iter__ = listing  # type: ignore[method-assign]
+    try:
+        yield reads
+    finally:
+        environ_type.__getitem__ = original  # type: ignore[method-assign]
+        environ_type.__iter__ = original_iter  # type: ignore[method-assign]
+
+
+def _is_plumbing(filename: str) -> bool:
+    """The standard library's environment plumbing (os.getenv, Mapping.get, items())."""
+    name = os.path.basename(filename)
+    return filename.startswith("<frozen") or name in ("os.py", "_collections_abc.py")
+
+
+@check("05.1")
+async def the_app_reads_the_environment_only_through_settings(ctx: Check) -> None:
+    """No module reads os.environ or os.getenv itself: every value comes from the settings."""
+    with environment_reads(ctx) as reads:
+        async with started(ctx, {KEY_VARIABLE: SIGNING_KEY, LIMIT_VARIABLE: "2"}) as client:
+            project_id = await new_project(client)
+            await add_tasks(client, project_id, 3)
+            path = await share_link_path(client, project_id)
+            await client.get(path)
+    expect(
+        not reads,
+        expected="no direct read of the environment: the settings class reads it, and the "
+        "code takes values from the settings object",
+        got="; ".join(sorted(set(reads))),
+        note="Declare the value as a field of Settings and pass it down from get_settings().",
+    )
+
+
 @check("05.2")
 async def a_dotenv_file_in_the_working_directory_is_read(ctx: Check) -> None:
     """With no variables set, a .env file in the working directory configures the app."""
     dotenv = {KEY_VARIABLE: SIGNING_KEY, LIMIT_VARIABLE: "1"}
-    async with started(ctx, env={}, dotenv=dotenv) as client:
+    async with started_from_dotenv(ctx, env={}, dotenv=dotenv) as client:
         await expect_limit(client, 1, because=f".env says {LIMIT_VARIABLE}=1")
 
 
@@ -248,7 +332,7 @@ async def an_environment_variable_wins_over_the_dotenv_file(ctx: Check) -> None:
     """A variable set in the environment overrides the same name in .env."""
     env = {LIMIT_VARIABLE: "1"}
     dotenv = {KEY_VARIABLE: SIGNING_KEY, LIMIT_VARIABLE: "50"}
-    async with started(ctx, env=env, dotenv=dotenv) as client:
+    async with started_from_dotenv(ctx, env=env, dotenv=dotenv) as client:
         await expect_limit(client, 1, because="the environment says 1, .env says 50")
 
 
@@ -261,9 +345,13 @@ async def a_missing_signing_key_stops_start_up(ctx: Check) -> None:
 
 @check("05.3")
 async def a_malformed_value_stops_start_up(ctx: Check) -> None:
-    """APP_MAX_TASKS_PER_PROJECT=lots stops start-up with an error naming the variable."""
+    """APP_MAX_TASKS_PER_PROJECT=lots, or 0, stops start-up with an error naming the variable."""
     error = await start_up_error(ctx, {KEY_VARIABLE: SIGNING_KEY, LIMIT_VARIABLE: "lots"})
     expect_start_up_refused(error, LIMIT_VARIABLE, because="`lots` is not a number")
+    error = await start_up_error(ctx, {KEY_VARIABLE: SIGNING_KEY, LIMIT_VARIABLE: "0"})
+    expect_start_up_refused(
+        error, LIMIT_VARIABLE, because="a limit of 0 tasks breaks the constraint ge=1"
+    )
 
 
 @check("05.4")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from app.core.config import Settings, get_settings
 from app.core.security import sign_project, verify_project_token
 from app.projects.schemas import (
+    ErrorMessage,
     ProjectCreate,
     ProjectRead,
     SharedProject,
@@ -32,12 +33,24 @@ def not_found(error: ProjectNotFoundError) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error))
 
 
-@router.post("/projects", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/projects",
+    status_code=status.HTTP_201_CREATED,
+    responses={400: {"model": ErrorMessage, "description": "The body is not JSON"}},
+)
 def create_project(payload: ProjectCreate, store: Store) -> ProjectRead:
     return store.create(payload.name)
 
 
-@router.post("/projects/{project_id}/tasks", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/projects/{project_id}/tasks",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        400: {"model": ErrorMessage, "description": "The body is not JSON"},
+        404: {"model": ErrorMessage, "description": "No such project"},
+        409: {"model": ErrorMessage, "description": "The project has as many tasks as allowed"},
+    },
+)
 def add_task(project_id: int, payload: TaskCreate, store: Store, settings: AppSettings) -> TaskRead:
     try:
         return store.add_task(project_id, payload.title, settings.max_tasks_per_project)
@@ -47,7 +60,10 @@ def add_task(project_id: int, payload: TaskCreate, store: Store, settings: AppSe
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
 
 
-@router.get("/projects/{project_id}/tasks")
+@router.get(
+    "/projects/{project_id}/tasks",
+    responses={404: {"model": ErrorMessage, "description": "No such project"}},
+)
 def list_tasks(project_id: int, store: Store) -> list[TaskRead]:
     try:
         return store.tasks(project_id)
@@ -55,7 +71,11 @@ def list_tasks(project_id: int, store: Store) -> list[TaskRead]:
         raise not_found(error) from error
 
 
-@router.post("/projects/{project_id}/share-link", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/projects/{project_id}/share-link",
+    status_code=status.HTTP_201_CREATED,
+    responses={404: {"model": ErrorMessage, "description": "No such project"}},
+)
 def create_share_link(project_id: int, store: Store, settings: AppSettings) -> ShareLink:
     try:
         project = store.get(project_id)
@@ -65,7 +85,10 @@ def create_share_link(project_id: int, store: Store, settings: AppSettings) -> S
     return ShareLink(token=token, path=f"/shared/{token}")
 
 
-@router.get("/shared/{token}")
+@router.get(
+    "/shared/{token}",
+    responses={404: {"model": ErrorMessage, "description": "No project has this link"}},
+)
 def open_share_link(token: str, store: Store, settings: AppSettings) -> SharedProject:
     project_id = verify_project_token(token, settings.signing_key)
     if project_id is None:

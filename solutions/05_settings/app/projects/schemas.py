@@ -38,3 +38,9 @@ class ShareLink(BaseModel):
 class SharedProject(BaseModel):
     project: ProjectRead
     tasks: list[TaskRead]
+
+
+class ErrorMessage(BaseModel):
+    """The body of a 400, 404 or 409: `{"detail": "..."}`."""
+
+    detail: str

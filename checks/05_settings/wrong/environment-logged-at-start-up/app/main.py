@@ -1,0 +1,37 @@
+"""The service's entry point: settings are read and checked before the first request."""
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TypedDict
+
+from fastapi import FastAPI
+
+from app.core.config import get_settings
+from app.projects.router import router as projects_router
+from app.projects.service import ProjectStore
+
+logger = logging.getLogger(__name__)
+
+
+class State(TypedDict):
+    project_store: ProjectStore
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[State]:
+    # Fail fast: a missing or malformed setting stops start-up, naming the variable.
+    settings = get_settings()
+    configured = sorted(name for name in os.environ if name.startswith("APP_"))
+    logger.info("starting with %r; variables set: %s", settings, configured)
+    yield {"project_store": ProjectStore()}
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Task tracker: projects", lifespan=lifespan)
+    app.include_router(projects_router)
+    return app
+
+
+app = create_app()
