@@ -31,8 +31,7 @@ TASK_TABLE = table("task", column("title", String), column("due_on", Date))
 async def seed_tasks(ctx: Check, count: int) -> None:
     """Insert `count` tasks whose due dates cycle through SEED_DATES (so ids and order differ)."""
     rows = [
-        {"title": f"seeded {n:03}", "due_on": SEED_DATES[n % len(SEED_DATES)]}
-        for n in range(count)
+        {"title": f"seeded {n:03}", "due_on": SEED_DATES[n % len(SEED_DATES)]} for n in range(count)
     ]
     engine = create_async_engine(ctx.database_url)
     try:
@@ -108,8 +107,12 @@ async def every_list_is_bounded(ctx: Check) -> None:
             )
             response = await client.get(path, params={"limit": MAX_LIMIT})
             count = len(items_of(response, f"GET {path}?limit={MAX_LIMIT}"))
-            expect(count == MAX_LIMIT, expected=f"{MAX_LIMIT} tasks when asked for the maximum",
-                   got=f"{count} tasks", response=response)
+            expect(
+                count == MAX_LIMIT,
+                expected=f"{MAX_LIMIT} tasks when asked for the maximum",
+                got=f"{count} tasks",
+                response=response,
+            )
             for limit in (MAX_LIMIT + 1, 10_000):
                 response = await client.get(path, params={"limit": limit})
                 rows = len(items_of(response, path)) if response.status_code == 200 else None
@@ -122,6 +125,9 @@ async def every_list_is_bounded(ctx: Check) -> None:
             for limit in (0, -1):
                 response = await client.get(path, params={"limit": limit})
                 expect_status(response, 422, because=f"limit={limit} is not a page size")
+        for offset in (-1, -50):
+            response = await client.get("/tasks", params={"offset": offset})
+            expect_status(response, 422, because=f"offset={offset}: an offset is never negative")
 
 
 @check("15.2")
@@ -153,8 +159,12 @@ async def walking_the_feed_sees_every_task_once(ctx: Check) -> None:
             moment = EARLY if page_number % 2 == 0 else LATE
             await add_task(client, f"added after page {page_number + 1}", moment)
         else:
-            expect(False, expected=f"the walk to end within {MAX_PAGES} pages",
-                   got=f"a next_cursor on page {MAX_PAGES}", response=response)
+            expect(
+                False,
+                expected=f"the walk to end within {MAX_PAGES} pages",
+                got=f"a next_cursor on page {MAX_PAGES}",
+                response=response,
+            )
     ids: list[Any] = [task.get("id") for task in seen]
     twice = sorted({task_id for task_id in ids if ids.count(task_id) > 1}, key=natural)
     expect(
@@ -193,24 +203,36 @@ async def a_tampered_cursor_is_a_400_problem(ctx: Check) -> None:
         "base64 of wrong types inside": encoded({"due_on": "someday", "id": "seven"}),
         "base64 of a number": encoded(42),
         "an integer as text": "7",
+        "text with non-ASCII letters": "évènement-été",
     }
     async with ctx.client() as client:
         await seed_tasks(ctx, 5)
         first = await client.get("/tasks/feed", params={"limit": 2})
         expect_status(first, 200, because="the first page needs no cursor")
         issued = json_body(first).get("next_cursor")
-        expect(isinstance(issued, str) and bool(issued),
-               expected="a next_cursor on the first of three pages", got=first, response=first)
+        expect(
+            isinstance(issued, str) and bool(issued),
+            expected="a next_cursor on the first of three pages",
+            got=first,
+            response=first,
+        )
         second = await client.get("/tasks/feed", params={"limit": 2, "cursor": issued})
         expect_status(second, 200, because="a cursor the service issued is accepted")
+        # Decoded without validate=True, characters outside the alphabet are silently dropped.
+        tampered["an issued cursor with `!` inserted"] = f"{issued[:4]}!{issued[4:]}"
         for what, cursor in tampered.items():
             response = await client.get("/tasks/feed", params={"cursor": cursor})
             expect_status(response, 400, because=f"the cursor is {what}")
             expect_problem(response)
         far = encoded({"due_on": "2030-05-01", "id": 10**20})
         response = await client.get("/tasks/feed", params={"cursor": far})
-        expect_status(response, 200, 400, because="a position beyond any row is an empty page or "
-                      "a refused cursor, but never a database error")
+        expect_status(
+            response,
+            200,
+            400,
+            because="a position beyond any row is an empty page or "
+            "a refused cursor, but never a database error",
+        )
 
 
 def expect_problem(response: httpx.Response) -> None:

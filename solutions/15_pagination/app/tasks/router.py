@@ -3,13 +3,14 @@
 from fastapi import APIRouter, status
 
 from app.core.db import SessionDep
+from app.core.problems import MALFORMED_BODY, problem_doc
 from app.tasks import service
 from app.tasks.schemas import DEFAULT_LIMIT, Cursor, Limit, Offset, TaskCreate, TaskPage, TaskRead
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=MALFORMED_BODY)
 async def create_task(payload: TaskCreate, session: SessionDep) -> TaskRead:
     return TaskRead.model_validate(await service.add_task(session, payload))
 
@@ -23,7 +24,7 @@ async def list_tasks(
     return [TaskRead.model_validate(task) for task in tasks]
 
 
-@router.get("/feed", responses={400: {"description": "The cursor is not one this service issued."}})
+@router.get("/feed", responses=problem_doc(400, "The cursor is not one this service issued."))
 async def task_feed(
     session: SessionDep, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
 ) -> TaskPage:
