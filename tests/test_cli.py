@@ -175,3 +175,34 @@ def test_watch_wakes_up_on_a_save(tmp_path: Path, poll: bool) -> None:
         if finished.wait(timeout=0.5):
             break
     assert finished.is_set(), "the watcher did not notice 60 saves in 30 s"
+
+
+def pytest_in(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *arguments],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_checks_changed_by_learner_code_are_named_and_not_recorded(clone: Path) -> None:
+    checks = clone / "checks" / LESSON / "checks.py"
+    checks.write_text(
+        "from workbook.harness import Check, check\n\n\n@check('01.1')\n"
+        "async def always_passes(ctx: Check) -> None:\n    pass\n"
+    )
+    result = pytest_in(clone, "lessons/01")
+    assert f"checks/{LESSON}/checks.py" in result.stdout
+    assert "not recorded as progress" in result.stdout
+    assert f"git checkout HEAD -- checks/{LESSON}" in result.stdout
+    assert not (clone / ".workbook" / "progress.json").exists()
+
+
+def test_a_partial_run_does_not_overwrite_the_verdict(clone: Path) -> None:
+    (clone / ROUTER).write_text((clone / ROUTER).read_text() + "\n# started\n")
+    result = pytest_in(clone, "lessons/01", "-k", "a_valid_user_is_created_and_read_back")
+    assert "a partial run (1 of" in result.stdout
+    assert not (clone / ".workbook" / "progress.json").exists()
