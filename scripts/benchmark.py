@@ -5,6 +5,8 @@
 - floor: pytest running one trivial test that imports fastapi, httpx and sqlalchemy;
 - grading: `pytest lessons/NN` (target: within 1.3x the floor);
 - progress: `workbook` with a warm cache (target: under 1 s);
+- watch: one re-grade of the lesson in a warm `workbook watch` process, the time from a save
+  to the verdict less the file event's own latency (target: under 0.5 s for a plain lesson);
 - self-test (with --self-test): `pytest tests`, per lesson (target: under 10 s per lesson).
 """
 
@@ -31,6 +33,22 @@ def median_time(command: list[str], cwd: Path, runs: int) -> float:
     return statistics.median(wall_time(command, cwd) for _ in range(runs))
 
 
+def watch_regrade(lesson_reference: str, runs: int) -> float:
+    """What `workbook watch` does after each save, timed in this (warm) process."""
+    from workbook import grading
+    from workbook.lessons import find_lesson
+    from workbook.targets import learner_target
+
+    target = learner_target(find_lesson(KIT_ROOT, lesson_reference))
+    list(grading.grade(target))  # the first round imports the libraries, as watch's does
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        list(grading.grade(target))
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -47,6 +65,8 @@ def main() -> None:
     print(f"floor (pytest + fastapi, httpx, sqlalchemy): {floor:.2f} s")
     print(f"pytest lessons/{args.lesson}: {grading:.2f} s = {grading / floor:.2f}x the floor")
     print(f"workbook (progress table, warm cache): {progress:.2f} s")
+    regrade = watch_regrade(args.lesson, args.runs)
+    print(f"workbook watch, save to verdict (warm, in-process re-grade): {regrade:.2f} s")
     if args.self_test:
         lessons = len([p for p in (KIT_ROOT / "lessons").iterdir() if p.is_dir()])
         whole = wall_time([*pytest, "tests"], KIT_ROOT)

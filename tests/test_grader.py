@@ -4,8 +4,8 @@ Each case copies lesson 01's starter, breaks it the way a learner might, and gra
 """
 
 import dataclasses
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys

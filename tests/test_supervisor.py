@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -179,12 +180,11 @@ def test_global_side_effects_die_with_the_check(tmp_path: Path) -> None:
         "def poison(*args: object) -> None:\n    raise RuntimeError('poisoned')\n\n\n"
         "app = create_app()",
     )
-    path_before = list(os.sys.path)
+    path_before = list(sys.path)
     grade_first(target)
-    from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
     assert logging.root.manager.disable == 0
     assert "APP_POISON" not in os.environ
-    assert os.sys.path == path_before
+    assert sys.path == path_before
     assert not getattr(Engine.dispatch, "connect", ())  # no listener of the app survives it

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -83,9 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def show_progress(kit_root: Path, args: argparse.Namespace) -> int:
-    from workbook.targets import touched_lessons
+    from workbook import pristine
+    from workbook.targets import is_untouched
 
-    touched = touched_lessons(kit_root)
     rows: list[tuple[str, str, str, str]] = []
     next_lesson: Lesson | None = None
     for folder in lesson_dirs(kit_root):
@@ -94,7 +94,9 @@ def show_progress(kit_root: Path, args: argparse.Namespace) -> int:
         except MetadataError as error:
             rows.append((folder.name[:2], folder.name[3:], "broken metadata", str(error)[:40]))
             continue
-        untouched = touched is not None and lesson.name not in touched
+        untouched = is_untouched(lesson)
+        if untouched:
+            pristine.keep_snapshot(lesson)  # so a reset works even without git
         result = progress.cached(lesson) or (None if untouched else grade_quietly(lesson))
         if result is None:
             state, score = "not started", f"-/{count_checks(lesson)}"
@@ -249,46 +251,66 @@ def show_hint(kit_root: Path, args: argparse.Namespace) -> int:
 
 
 def show_solution(kit_root: Path, args: argparse.Namespace) -> int:
+    from workbook import files
+
     lesson = find_lesson(kit_root, args.lesson)
-    mine, theirs = lesson.lesson_dir / "app", lesson.solution_dir / "app"
-    names = sorted({*relative_files(mine), *relative_files(theirs)})
-    for name in names:
+    mine = files.read_texts(lesson.lesson_dir, beside=files.LESSON_TEXT)
+    theirs = files.read_texts(lesson.solution_dir)
+    for name in sorted({*mine, *theirs}):
         sys.stdout.writelines(
             difflib.unified_diff(
-                read_lines(mine / name),
-                read_lines(theirs / name),
-                fromfile=f"lessons/{lesson.name}/app/{name}",
-                tofile=f"solutions/{lesson.name}/app/{name}",
+                mine.get(name, "").splitlines(keepends=True),
+                theirs.get(name, "").splitlines(keepends=True),
+                fromfile=f"lessons/{lesson.name}/{name}",
+                tofile=f"solutions/{lesson.name}/{name}",
             )
         )
     return 0
 
 
-def relative_files(folder: Path) -> Iterator[str]:
-    for path in folder.rglob("*.py"):
-        if "__pycache__" not in path.parts:
-            yield str(path.relative_to(folder))
-
-
-def read_lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines(keepends=True) if path.is_file() else []
-
-
 def reset_lesson(kit_root: Path, args: argparse.Namespace) -> int:
-    from workbook.targets import pristine_target
+    from workbook import files, pristine
 
     lesson = find_lesson(kit_root, args.lesson)
+    try:
+        source = pristine.find(lesson)
+    except pristine.PristineNotFound as error:
+        print(f"workbook: nothing changed: {error}", file=sys.stderr)
+        return 1
+    if source == lesson.lesson_dir:
+        print(f"lessons/{lesson.name}/ is already the starter as shipped. Nothing changed.")
+        return 0
     if not args.yes and not confirm(f"Restore lesson {lesson.number} to its starter?"):
         print("Nothing changed.")
         return 1
-    saved = kit_root / SAVED_DIR / f"{lesson.name}-{datetime.now():%Y%m%d-%H%M%S}"
-    shutil.copytree(lesson.lesson_dir, saved, ignore=shutil.ignore_patterns("__pycache__"))
-    pristine = pristine_target(lesson).root
+    saved = save_learner_copy(kit_root, lesson)
+    # The snapshot must outlive the swap: copy it aside first when it is the lesson folder's.
+    staged = kit_root / SAVED_DIR / f".restoring-{lesson.name}"
+    shutil.rmtree(staged, ignore_errors=True)
+    files.copy_code(source, staged)
+    for name in files.LESSON_TEXT:
+        if (source / name).is_file():
+            shutil.copy2(source / name, staged / name)
     shutil.rmtree(lesson.lesson_dir)
-    shutil.copytree(pristine, lesson.lesson_dir)
+    staged.rename(lesson.lesson_dir)
     print(f"Your version is saved in {saved.relative_to(kit_root)}/")
     print(f"lessons/{lesson.name}/ is back to its starter.")
     return 0
+
+
+def save_learner_copy(kit_root: Path, lesson: Lesson) -> Path:
+    """Copy the learner's lesson folder under .workbook/saved/, under a name not yet taken."""
+    from workbook import files
+
+    stem = kit_root / SAVED_DIR / f"{lesson.name}-{datetime.now():%Y%m%d-%H%M%S}"
+    saved, number = stem, 1
+    while saved.exists():
+        number += 1
+        saved = stem.with_name(f"{stem.name}-{number}")
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    # Links are kept as links (a broken one too): the copy is the learner's folder, as it was.
+    shutil.copytree(lesson.lesson_dir, saved, symlinks=True, ignore=files.ignore_generated)
+    return saved
 
 
 def confirm(question: str) -> bool:

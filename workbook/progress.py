@@ -9,11 +9,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook import files
 from workbook.lessons import Lesson
 
 CACHE_FILE = Path(".workbook") / "progress.json"
 ENGINE_DIR = Path(__file__).resolve().parent
-_SKIPPED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ def digest(lesson: Lesson) -> str:
     """A hash of everything a lesson's grade depends on."""
     hasher = hashlib.sha256()
     for folder in (lesson.lesson_dir, lesson.checks_dir, ENGINE_DIR):
-        for path in sorted(_files(folder)):
-            hasher.update(str(path.relative_to(folder)).encode())
-            hasher.update(path.read_bytes())
+        for relative in files.code_files(folder):
+            hasher.update(relative.as_posix().encode())
+            hasher.update((folder / relative).read_bytes())
     return hasher.hexdigest()
 
 
@@ -70,13 +70,3 @@ def _load(kit_root: Path) -> dict[str, object]:
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return [
-        path
-        for path in folder.rglob("*")
-        if path.is_file() and not _SKIPPED_PARTS.intersection(path.parts)
-    ]

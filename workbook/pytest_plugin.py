@@ -97,12 +97,38 @@ class LessonDirectory(pytest.Directory):
         target = learner_target(lesson) if self.kind is TargetKind.LEARNER else solution_target(
             lesson
         )
-        for spec in load_checks(lesson):
+        specs = load_checks(lesson)
+        if not specs:
+            yield NoChecksItem.from_parent(self, name="no_checks", lesson_name=lesson.name)
+        for spec in specs:
             for backend in runner.backends_for(lesson):
                 name = spec.name if backend == "sqlite" else f"{spec.name}[{backend}]"
                 yield CheckItem.from_parent(
                     self, name=name, spec=spec, target=target, backend=backend
                 )
+
+
+class NoChecksItem(pytest.Item):
+    """A lesson whose checks file defines no check: never a silent pass."""
+
+    def __init__(self, *, lesson_name: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.lesson_name = lesson_name
+
+    def runtest(self) -> None:
+        raise CheckFailedPlainly(
+            f"checks/{self.lesson_name}/checks.py defines no check, so nothing can be graded. "
+            f"Restore the kit's checks with `git checkout HEAD -- checks/{self.lesson_name}`."
+        )
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: object = None
+    ) -> str | TerminalRepr:
+        return str(excinfo.value)
+
+
+class CheckFailedPlainly(Exception):
+    pass
 
 
 class CheckFailed(Exception):

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbook import files as lesson_files
 from workbook.harness import CheckSpec, load_checks
 from workbook.lessons import (
     PARTS,
@@ -70,7 +71,6 @@ ATX_HEADING = re.compile(r"^(?P<hashes>#{1,6})(?=\s)")
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
 MARKER = re.compile(r"\{\{\s*(?P<kind>lesson|rule|check|notebook)\s+(?P<args>[^{}]*?)\s*\}\}")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-SKIPPED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 
 
 @dataclass(frozen=True)
@@ -295,8 +295,8 @@ def hint_block(level: int, hint: str) -> str:
 
 def code_section(lesson: Lesson) -> str:
     """Starter against solution, file by file, as diffs computed from the files themselves."""
-    starter = text_files(lesson.lesson_dir / "app")
-    solution = text_files(lesson.solution_dir / "app")
+    starter = lesson_files.read_texts(lesson.lesson_dir, beside=lesson_files.LESSON_TEXT)
+    solution = lesson_files.read_texts(lesson.solution_dir)
     changed = [
         path
         for path in sorted(starter.keys() | solution.keys())
@@ -305,38 +305,31 @@ def code_section(lesson: Lesson) -> str:
     same = sorted(path for path in starter.keys() & solution.keys() if path not in changed)
     parts = [
         "## Starter and solution",
-        f"What changes from the starter (`lessons/{lesson.name}/app/`) to the solution "
-        f"(`solutions/{lesson.name}/app/`), computed from the files when this page is built. "
+        f"What changes from the starter (`lessons/{lesson.name}/`) to the solution "
+        f"(`solutions/{lesson.name}/`), computed from the files when this page is built. "
         "Each tab shows the diff, then the whole solution file and the whole starter file.",
     ]
     for path in changed:
+        language = code_language(path)
         tabs = [
             ("Diff", "diff", unified_diff(starter.get(path), solution.get(path), path)),
-            ("Solution", "python", solution.get(path)),
-            ("Starter", "python", starter.get(path)),
+            ("Solution", language, solution.get(path)),
+            ("Starter", language, starter.get(path)),
         ]
         inner = "\n\n".join(
             tab(title, fenced(body, language)) for title, language, body in tabs if body is not None
         )
-        parts.append(tab(f"app/{path}", inner))
+        parts.append(tab(path, inner))
     if same:
-        parts.append("Unchanged: " + ", ".join(f"`app/{path}`" for path in same) + ".")
+        parts.append("Unchanged: " + ", ".join(f"`{path}`" for path in same) + ".")
     return "\n\n".join(parts)
 
 
-def text_files(folder: Path) -> dict[str, str]:
-    """Every text file under `folder`, by its POSIX path relative to it."""
-    files: dict[str, str] = {}
-    if not folder.is_dir():
-        return files
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or SKIPPED_PARTS.intersection(path.parts) or path.suffix == ".pyc":
-            continue
-        try:
-            files[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            continue
-    return files
+CODE_LANGUAGES = {".py": "python", ".ini": "ini", ".toml": "toml", ".md": "markdown"}
+
+
+def code_language(path: str) -> str:
+    return CODE_LANGUAGES.get(posixpath.splitext(path)[1], "text")
 
 
 def unified_diff(
@@ -390,7 +383,7 @@ def wrong_variants_section(lesson: Lesson, problems: list[str]) -> str:
         return ""
     if not variants:
         return ""
-    solution = text_files(lesson.solution_dir / "app")
+    solution = lesson_files.read_texts(lesson.solution_dir)
     blocks = [
         "## Known-wrong variants",
         "Plausible mistakes the self-test proves these checks reject.",
@@ -401,7 +394,7 @@ def wrong_variants_section(lesson: Lesson, problems: list[str]) -> str:
 
 def variant_block(variant: WrongVariant, solution: dict[str, str]) -> str:
     caught_by = ", ".join(f"`{name}`" for name in variant.caught_by)
-    overlay = text_files(variant.overlay_dir / "app")
+    overlay = lesson_files.read_texts(variant.overlay_dir, beside=lesson_files.VARIANT_META)
     diffs = "\n\n".join(
         fenced(unified_diff(solution.get(path), text, path, ("solution", variant.name)), "diff")
         for path, text in sorted(overlay.items())

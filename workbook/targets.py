@@ -6,16 +6,12 @@ so the self-test grades what the kit ships even in a clone where a learner has e
 """
 
 import enum
-import io
-import shutil
 import subprocess
-import tarfile
 import tomllib
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from workbook import scratch
+from workbook import files, scratch
 from workbook.lessons import Lesson, MetadataError
 
 
@@ -52,8 +48,7 @@ class WrongVariant:
         return self.overlay_dir / GOLDEN_REPORT
 
 
-GOLDEN_REPORT = "expected_report.txt"
-VARIANT_METADATA = "variant.toml"
+VARIANT_METADATA, GOLDEN_REPORT = "variant.toml", "expected_report.txt"  # see files.VARIANT_META
 
 
 def learner_target(lesson: Lesson) -> Target:
@@ -65,7 +60,10 @@ def solution_target(lesson: Lesson) -> Target:
 
 
 def pristine_target(lesson: Lesson) -> Target:
-    return Target(lesson, TargetKind.PRISTINE, _pristine_copy(lesson.kit_root, lesson.name))
+    """The starter as the kit shipped it (never the learner's edits; see `pristine`)."""
+    from workbook import pristine
+
+    return Target(lesson, TargetKind.PRISTINE, pristine.find(lesson))
 
 
 def wrong_variants(lesson: Lesson) -> tuple[WrongVariant, ...]:
@@ -79,15 +77,19 @@ def wrong_variants(lesson: Lesson) -> tuple[WrongVariant, ...]:
 def wrong_target(lesson: Lesson, variant: WrongVariant) -> Target:
     """The whole solution folder (app/ and whatever sits beside it), the variant's files on top."""
     root = scratch.new_dir(f"{lesson.number}-{variant.name}-")
-    shutil.copytree(lesson.solution_dir, root, dirs_exist_ok=True, ignore=_IGNORED)
-    overlay = shutil.ignore_patterns("__pycache__", "*.pyc", VARIANT_METADATA, GOLDEN_REPORT)
-    shutil.copytree(variant.overlay_dir, root, dirs_exist_ok=True, ignore=overlay)
+    files.copy_code(lesson.solution_dir, root)
+    files.copy_code(variant.overlay_dir, root, beside=files.VARIANT_META)
     return Target(lesson, TargetKind.WRONG, root, variant=variant.name)
 
 
 def is_untouched(lesson: Lesson) -> bool:
-    """True when the learner's lesson folder is exactly as git's HEAD has it."""
-    touched = touched_lessons(lesson.kit_root)
+    """True when the learner's starter code is exactly as the kit shipped it."""
+    from workbook import pristine
+
+    untouched = pristine.is_untouched(lesson)
+    if untouched is not None:
+        return untouched
+    touched = touched_lessons(lesson.kit_root)  # a lesson without a list yet: ask git
     return touched is not None and lesson.name not in touched
 
 
@@ -108,12 +110,9 @@ def touched_lessons(kit_root: Path) -> set[str] | None:
     for line in result.stdout.splitlines():
         path = line[3:].strip().strip('"').split(" -> ")[-1]
         parts = path.split("/")
-        if len(parts) > 2 and "__pycache__" not in parts:
+        if len(parts) > 2 and files.is_code(PurePath(*parts[2:]), beside=files.LESSON_TEXT):
             touched.add(parts[1])
     return touched
-
-
-_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
 
 
 def _load_variant(path: Path) -> WrongVariant:
@@ -136,31 +135,3 @@ def _load_variant(path: Path) -> WrongVariant:
     if not isinstance(rule, str):
         raise MetadataError(f"{metadata}: 'rule' is the id of the rule the mistake breaks")
     return WrongVariant(path.name, mistake.strip(), tuple(caught_by), path, rule.strip())
-
-
-@cache
-def _pristine_copy(kit_root: Path, lesson_name: str) -> Path:
-    """The lesson folder as committed at HEAD, unpacked once per process."""
-    destination = scratch.new_dir(f"pristine-{lesson_name}-")
-    archive = _git_archive(kit_root, f"lessons/{lesson_name}")
-    if archive is None:
-        # Not a git checkout (an unpacked archive): the folder itself is the only copy.
-        shutil.copytree(kit_root / "lessons" / lesson_name, destination, dirs_exist_ok=True)
-        return destination
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(destination, filter="data")
-    return destination / "lessons" / lesson_name
-
-
-def _git_archive(kit_root: Path, path: str) -> bytes | None:
-    try:
-        result = subprocess.run(
-            ["git", "archive", "--format=tar", "HEAD", "--", path],
-            cwd=kit_root,
-            capture_output=True,
-            timeout=30,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout
