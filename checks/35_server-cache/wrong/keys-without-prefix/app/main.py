@@ -1,0 +1,29 @@
+"""The service's entry point: the lifespan owns the store and the cache."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.core.cache import Cache, open_cache
+from app.core.config import get_settings
+from app.projects.router import router as projects_router
+from app.projects.store import ProjectStore
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, ProjectStore | Cache]]:
+    settings = get_settings()
+    async with open_cache(
+        settings.redis_url, "", settings.cache_ttl_seconds
+    ) as cache:
+        yield {"projects": ProjectStore(), "cache": cache}
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Task tracker: project statistics", lifespan=lifespan)
+    app.include_router(projects_router)
+    return app
+
+
+app = create_app()
