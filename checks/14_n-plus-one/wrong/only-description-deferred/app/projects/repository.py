@@ -1,0 +1,32 @@
+"""Queries for projects: every relation the response shows is loaded by the query itself."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
+
+from app.projects.models import Project, Task, User
+
+
+async def list_projects(session: AsyncSession, limit: int) -> Sequence[Project]:
+    """The first `limit` projects with owner, tasks and assignees: two statements in all.
+
+    - `joinedload` for a many-to-one (owner, assignee): joined into the same statement.
+    - `selectinload` for a collection (tasks): one more statement, `WHERE project_id IN (...)`.
+    - `load_only` on each: only the columns the listing shows (no task description, no e-mail).
+    """
+    query = (
+        select(Project)
+        .options(
+            load_only(Project.id, Project.name),
+            joinedload(Project.owner, innerjoin=True).load_only(User.id, User.name),
+            selectinload(Project.tasks).options(
+                defer(Task.description),
+                joinedload(Task.assignee),
+            ),
+        )
+        .order_by(Project.id)
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()
