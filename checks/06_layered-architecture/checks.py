@@ -40,7 +40,10 @@ class MemoryTasks:
     def seed(self, title: str, assignee: str, *, is_done: bool = False) -> int:
         task_id = len(self.rows) + 1
         self.rows[task_id] = {
-            "id": task_id, "title": title, "assignee": assignee, "is_done": is_done
+            "id": task_id,
+            "title": title,
+            "assignee": assignee,
+            "is_done": is_done,
         }
         return task_id
 
@@ -275,7 +278,28 @@ async def each_layer_has_its_own_module(ctx: Check) -> None:
         expected="one module per layer: " + ", ".join(f"{layer}.py" for layer in LAYERS),
         got=f"missing: {', '.join(missing)}",
     )
-    repository = ctx.module(f"{FEATURE}.repository")
+    modules = {name: ctx.module(f"{FEATURE}.{name}") for name in LAYERS}
+    misplaced = [
+        f"{what} (expected in app/tasks/{layer}.py)"
+        for layer, what, holds in (
+            ("router", "an APIRouter", any(map(_is_router, vars(modules["router"]).values()))),
+            ("schemas", "the Pydantic models", _defines(modules["schemas"], _is_model)),
+            ("service", "TaskService", _defines(modules["service"], _named("TaskService"))),
+            (
+                "dependencies",
+                "get_task_service",
+                _has_own(modules["dependencies"], "get_task_service"),
+            ),
+            ("exceptions", "the domain errors", _defines(modules["exceptions"], _is_error)),
+        )
+        if not holds
+    ]
+    expect(
+        not misplaced,
+        expected="each layer's code in its own module",
+        got="not found where it belongs: " + "; ".join(misplaced),
+    )
+    repository = modules["repository"]
     protocols = [
         name
         for name, value in vars(repository).items()
@@ -288,6 +312,40 @@ async def each_layer_has_its_own_module(ctx: Check) -> None:
         expected="app/tasks/repository.py to define the repository protocol (a typing.Protocol)",
         got="no Protocol class defined there",
     )
+
+
+def _own_values(module: ModuleType) -> list[object]:
+    """What a module defines itself (not what it imports)."""
+    return [
+        value
+        for value in vars(module).values()
+        if getattr(value, "__module__", module.__name__) == module.__name__
+    ]
+
+
+def _defines(module: ModuleType, test: Callable[[object], bool]) -> bool:
+    return any(test(value) for value in _own_values(module))
+
+
+def _is_router(value: object) -> bool:
+    return type(value).__name__ == "APIRouter"
+
+
+def _is_model(value: object) -> bool:
+    return isinstance(value, type) and any(b.__name__ == "BaseModel" for b in value.__mro__[1:])
+
+
+def _is_error(value: object) -> bool:
+    return isinstance(value, type) and issubclass(value, Exception)
+
+
+def _named(name: str) -> Callable[[object], bool]:
+    return lambda value: isinstance(value, type) and value.__name__ == name
+
+
+def _has_own(module: ModuleType, name: str = "get_task_service") -> bool:
+    value = getattr(module, name, None)
+    return callable(value) and getattr(value, "__module__", "") == module.__name__
 
 
 # --- 06.2 -------------------------------------------------------------------------------
@@ -520,3 +578,46 @@ async def domain_errors_become_statuses_at_the_edge(ctx: Check) -> None:
         expected="the refused task not to be stored",
         got=f"titles stored: {repository.titles()}",
     )
+
+
+@check("06.4")
+async def the_domain_errors_are_mapped_on_the_app(ctx: Check) -> None:
+    """The service's own errors, raised from a route the checks add, still answer 404 and 409."""
+    service_module = ctx.module(f"{FEATURE}.service", required_by="06.1")
+    schemas = ctx.module(f"{FEATURE}.schemas", required_by="06.1")
+    repository = MemoryTasks(schemas.TaskRead)
+    repository.seed("Already done", "ada", is_done=True)
+    for number in range(LIMIT):
+        repository.seed(f"Open task {number}", "ada")
+    service = new_service(ctx, service_module, repository)
+    new_task = schemas.TaskCreate(title="One too many", assignee="ada")
+    raised = {
+        "a missing task": (404, await refused(ctx, call(service, "get", 99), "get(99)")),
+        "completing a done task": (
+            409,
+            await refused(ctx, call(service, "complete", 1), "completing task 1 again"),
+        ),
+        "a 4th open task": (409, await refused(ctx, call(service, "create", new_task), "create")),
+    }
+    app: Any = ctx.app()
+    for number, (_, error) in enumerate(raised.values()):
+        app.add_api_route(f"/__workbook_probe__/{number}", _raiser(error), methods=["GET"])
+    async with ctx.client(app) as client:
+        for number, (what, (wanted, error)) in enumerate(raised.items()):
+            response = await client.get(f"/__workbook_probe__/{number}")
+            expect_status(
+                response,
+                wanted,
+                because=f"the checks added a route that raises the service's error for {what} "
+                f"({type(error).__name__}); only an exception handler registered on the app "
+                "(app.add_exception_handler(TaskError, ...)) maps it, a try/except in each "
+                "route does not",
+            )
+    ctx.app_errors.clear()
+
+
+def _raiser(error: BaseException) -> Callable[[], None]:
+    def probe() -> None:
+        raise error
+
+    return probe

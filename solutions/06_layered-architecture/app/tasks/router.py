@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from app.tasks.dependencies import TaskServiceDep
 from app.tasks.exceptions import TaskNotFoundError
-from app.tasks.schemas import TaskCreate, TaskRead
+from app.tasks.schemas import ErrorMessage, TaskCreate, TaskRead
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
@@ -15,7 +15,17 @@ router = APIRouter(prefix="/tasks", tags=["tasks"])
 TaskId = Annotated[int, Path(gt=0, le=2_147_483_647)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        400: {"model": ErrorMessage, "description": "The body is not JSON"},
+        409: {
+            "model": ErrorMessage,
+            "description": "The assignee has as many open tasks as allowed",
+        },
+    },
+)
 async def create_task(payload: TaskCreate, service: TaskServiceDep) -> TaskRead:
     return await service.create(payload)
 
@@ -25,12 +35,20 @@ async def list_tasks(service: TaskServiceDep) -> list[TaskRead]:
     return await service.list_all()
 
 
-@router.get("/{task_id}")
+@router.get(
+    "/{task_id}", responses={404: {"model": ErrorMessage, "description": "No task has this id"}}
+)
 async def read_task(task_id: TaskId, service: TaskServiceDep) -> TaskRead:
     return await service.get(task_id)
 
 
-@router.post("/{task_id}/complete")
+@router.post(
+    "/{task_id}/complete",
+    responses={
+        404: {"model": ErrorMessage, "description": "No task has this id"},
+        409: {"model": ErrorMessage, "description": "The task is already done"},
+    },
+)
 async def complete_task(task_id: TaskId, service: TaskServiceDep) -> TaskRead:
     return await service.complete(task_id)
 

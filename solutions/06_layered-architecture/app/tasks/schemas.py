@@ -4,8 +4,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Assignee = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+# No NUL character: PostgreSQL refuses it in text, and none belongs in a title or a name.
+NO_NUL = r"^[^\x00]*$"
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=NO_NUL)
+]
+Assignee = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=NO_NUL)
+]
 
 
 class TaskCreate(BaseModel):
@@ -22,3 +28,9 @@ class TaskRead(BaseModel):
     title: str
     assignee: str
     is_done: bool
+
+
+class ErrorMessage(BaseModel):
+    """The body of a 400, 404 or 409: `{"detail": "..."}`."""
+
+    detail: str

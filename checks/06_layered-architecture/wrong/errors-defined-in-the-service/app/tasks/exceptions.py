@@ -1,0 +1,1 @@
+"""What can go wrong with a task, in the domain's words."""
