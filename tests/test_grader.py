@@ -110,10 +110,40 @@ def test_plain_pytest_inside_a_lesson_grades_that_lesson() -> None:
     assert "lesson 01 pydantic-schemas: " in result.stdout, result.stdout[-2000:]
 
 
-def test_cite_links_to_the_rule_anchor() -> None:
+def test_cite_links_to_the_rule_anchor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBOOK_SITE_URL", "https://team.github.io/fastapi-workbook")
     link = citation(LESSON, LESSON.rule("01.2"))
     assert link.startswith("[lesson 01, rule 01.2: ")
-    assert link.endswith("/lessons/01_pydantic-schemas/#rule-01-2)")
+    assert link.endswith(
+        "(https://team.github.io/fastapi-workbook/lessons/01_pydantic-schemas/#rule-01-2)"
+    )
+
+
+def test_without_a_site_cite_links_to_the_rule_in_the_readme(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("WORKBOOK_SITE_URL", raising=False)
+    monkeypatch.setattr("workbook.links._configured", lambda kit_root: "")
+    monkeypatch.setattr("workbook.links._github_pages", lambda kit_root: "")
+    rule = LESSON.rule("01.2")
+    link = citation(LESSON, rule)
+    assert "(lessons/01_pydantic-schemas/README.md#012-" in link
+    learner = Target(LESSON, TargetKind.LEARNER, LESSON.lesson_dir)
+    text = format_outcome(run_check(load_checks(LESSON)[0], learner))
+    assert "docs:" not in text
+    assert 'read: lessons/01_pydantic-schemas/README.md, heading "01.' in text
+
+
+def test_the_site_url_comes_from_the_origin_on_github(tmp_path: Path) -> None:
+    from workbook.links import _github_pages
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        ["git", "remote", "add", "origin", "git@github.com:Acme/fastapi-workbook.git"],
+        cwd=tmp_path,
+        check=True,
+    )
+    assert _github_pages(tmp_path) == "https://acme.github.io/fastapi-workbook/"
 
 
 def pytest_run(*arguments: str, cwd: Path = KIT_ROOT) -> subprocess.CompletedProcess[str]:

@@ -34,7 +34,9 @@ import pytest
 
 from workbook import site
 from workbook.lessons import PARTS, find_kit_root, loadable_lessons
-from workbook.report import rule_url, site_url
+from workbook.report import rule_url
+
+PUBLISHED = "https://team.github.io/fastapi-workbook/"
 
 KIT_ROOT = find_kit_root(Path(__file__).parent)
 LESSONS = tuple(loadable_lessons(KIT_ROOT))
@@ -84,8 +86,8 @@ def test_the_cite_link_points_at_the_generated_page_and_anchor() -> None:
         page = pages[path]
         assert isinstance(page, str)
         for rule in lesson.rules:
-            url = rule_url(lesson, rule)
-            assert url == f"{site_url(KIT_ROOT)}{path.removesuffix('.md')}/#{rule.anchor}"
+            url = rule_url(lesson, rule, PUBLISHED)
+            assert url == f"{PUBLISHED}{path.removesuffix('.md')}/#{rule.anchor}"
             assert f"{{ #{rule.anchor} }}" in page, f"{rule.id} has no anchor on {path}"
 
 

@@ -1,52 +1,24 @@
 """Words for the learner: a failed check, a lesson's score, a link to a rule."""
 
-import re
-from functools import cache
-from pathlib import Path
-
 from workbook.harness import trim
 from workbook.lessons import Lesson, Rule
+from workbook.links import citation, lesson_url, rule_file, rule_url, site_url
+
+__all__ = ["citation", "format_outcome", "lesson_url", "rule_url", "score_line", "site_url"]
 from workbook.outcome import Outcome, Status
 
-DEFAULT_SITE_URL = "https://fastapi-workbook.example.org/"
 
-
-@cache
-def site_url(kit_root: Path) -> str:
-    """The docs site's address, read from mkdocs.yml (`site_url:`) without a YAML parser."""
-    try:
-        text = (kit_root / "mkdocs.yml").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return DEFAULT_SITE_URL
-    match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
-    url = match.group(1) if match else DEFAULT_SITE_URL
-    return url if url.endswith("/") else url + "/"
-
-
-def lesson_url(lesson: Lesson) -> str:
-    return f"{site_url(lesson.kit_root)}lessons/{lesson.name}/"
-
-
-def rule_url(lesson: Lesson, rule: Rule) -> str:
-    return f"{lesson_url(lesson)}#{rule.anchor}"
-
-
-def citation(lesson: Lesson, rule: Rule) -> str:
-    """A Markdown link a reviewer pastes into a pull request."""
-    return f"[lesson {lesson.number}, rule {rule.id}: {rule.title}]({rule_url(lesson, rule)})"
-
-
-def format_outcome(outcome: Outcome) -> str:
-    """The whole message for a check that did not pass."""
+def format_outcome(outcome: Outcome, *, docs_root: str | None = None) -> str:
+    """The whole message for a check that did not pass (`docs_root` overrides the site URL)."""
     lesson = outcome.target.lesson
     rule = lesson.rule(outcome.spec.rule)
     backend = f" [{outcome.backend}]" if outcome.backend != "sqlite" else ""
     if outcome.status is Status.BLOCKED:
-        return _format_blocked(outcome, backend)
+        return _format_blocked(outcome, backend, docs_root)
     lines = [
         f"rule {rule.id}: {rule.title}",
         f"check: {outcome.spec.title}{backend}",
-        f"docs: {rule_url(lesson, rule)}",
+        *_where_to_read(lesson, rule, docs_root),
         "",
     ]
     if outcome.status is Status.FAILED and outcome.failure is not None:
@@ -67,7 +39,12 @@ def format_outcome(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
-def _format_blocked(outcome: Outcome, backend: str) -> str:
+def _where_to_read(lesson: Lesson, rule: Rule, docs_root: str | None) -> list[str]:
+    url = rule_url(lesson, rule, docs_root)
+    return [*([f"docs: {url}"] if url else []), f"read: {rule_file(lesson, rule)}"]
+
+
+def _format_blocked(outcome: Outcome, backend: str, docs_root: str | None) -> str:
     """A check that could not run: blame the rule whose shape is missing, with its hint."""
     lesson = outcome.target.lesson
     checked = lesson.rule(outcome.spec.rule)
@@ -88,7 +65,7 @@ def _format_blocked(outcome: Outcome, backend: str) -> str:
         f"rule {checked.id}: {checked.title}",
         f"check: {outcome.spec.title}{backend}",
         f"blocked: rule {blocking.id} ({blocking.title}) asks for a shape that is missing",
-        f"docs: {rule_url(lesson, blocking)}",
+        *_where_to_read(lesson, blocking, docs_root),
         "",
         *_field("missing", outcome.error),
         *_field("hint", blocking.hint),
