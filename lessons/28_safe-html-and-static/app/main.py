@@ -1,0 +1,32 @@
+"""The service's entry point: JSON and HTML routes, static files."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+
+from app.tasks.router import router as tasks_router
+from app.tasks.service import TaskStore
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, TaskStore]]:
+    yield {"task_store": TaskStore()}
+
+
+async def static_file(path: str) -> FileResponse:
+    return FileResponse(STATIC_DIR / path)
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Task tracker: board", lifespan=lifespan)
+    app.include_router(tasks_router)
+    app.get("/static/{path:path}", name="static", include_in_schema=False)(static_file)
+    return app
+
+
+app = create_app()
