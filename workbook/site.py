@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook import files as lesson_files
+from workbook import pristine, snippets
 from workbook.harness import CheckSpec, load_checks
 from workbook.lessons import (
     PARTS,
@@ -187,7 +188,9 @@ def evidence_notebook_copies(kit_root: Path, lessons: Sequence[Lesson]) -> list[
 def lesson_page(lesson: Lesson, problems: list[str]) -> str:
     """The lesson's README, given rule anchors and hints, then its code, checks and notebook."""
     specs = lesson_checks(lesson, problems)
-    readme = (lesson.lesson_dir / "README.md").read_text(encoding="utf-8")
+    readme = from_sources(
+        (lesson.lesson_dir / "README.md").read_text(encoding="utf-8"), lesson.kit_root, problems
+    )
     text = anchor_rules(readme, lesson, specs)
     text = insert_after_title(text, lesson_summary(lesson))
     text = add_hints(text, lesson)
@@ -199,6 +202,23 @@ def lesson_page(lesson: Lesson, problems: list[str]) -> str:
         notebook_section(lesson),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"
+
+
+def from_sources(markdown: str, kit_root: Path, problems: list[str]) -> str:
+    """Code blocks that name their source (`<!-- source: … -->`), rendered from it."""
+    try:
+        return snippets.render(markdown, kit_root)
+    except snippets.SnippetError as error:
+        problems.append(str(error))
+        return markdown
+
+
+def starter_folder(lesson: Lesson) -> Path:
+    """The starter as shipped, never a learner's edits (see `workbook.pristine`)."""
+    try:
+        return pristine.find(lesson)
+    except pristine.PristineNotFound:
+        return lesson.lesson_dir
 
 
 def lesson_checks(lesson: Lesson, problems: list[str]) -> tuple[CheckSpec, ...]:
@@ -295,7 +315,7 @@ def hint_block(level: int, hint: str) -> str:
 
 def code_section(lesson: Lesson) -> str:
     """Starter against solution, file by file, as diffs computed from the files themselves."""
-    starter = lesson_files.read_texts(lesson.lesson_dir, beside=lesson_files.LESSON_TEXT)
+    starter = lesson_files.read_texts(starter_folder(lesson), beside=lesson_files.LESSON_TEXT)
     solution = lesson_files.read_texts(lesson.solution_dir)
     changed = [
         path
@@ -555,6 +575,7 @@ def expand_markers(markdown: str, kit_root: Path, page_path: str) -> tuple[str, 
     kept, so it can sit inside an admonition.
     """
     problems: list[str] = []
+    markdown = from_sources(markdown, kit_root, problems)
     lessons = {lesson.number: lesson for lesson in find_lessons(kit_root)}
 
     def link(target: str) -> str:
