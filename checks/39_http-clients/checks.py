@@ -26,7 +26,7 @@ REMINDER = {"login": "ada", "text": "The release notes are due"}
 WATCHDOG_SECONDS = 3.0  # 10x the timeout the silent-server check configures
 # Settings the checks set; the README names them.
 QUIET = {"APP_BREAKER_THRESHOLD": "1000", "APP_BREAKER_COOLDOWN_SECONDS": "30"}
-Outcome = int | str  # a status code, or "timeout" / "unreachable" / "garbage"
+Outcome = int | str  # a status code, or "timeout" / "unreachable" / "garbage" / "hold"
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Directory:
 
     script: list[Outcome] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
     failures_per_login: int = 0
     seen_logins: dict[str, int] = field(default_factory=dict)
 
@@ -49,6 +50,9 @@ class Directory:
             raise httpx.ReadTimeout("the directory did not answer", request=request)
         if outcome == "unreachable":
             raise httpx.ConnectError("connection refused", request=request)
+        if outcome == "hold":
+            await self.gate.wait()
+            outcome = 200
         if outcome == "garbage":
             return httpx.Response(200, json={"unexpected": True})
         assert isinstance(outcome, int)
@@ -432,8 +436,9 @@ BREAKER = {"APP_BREAKER_THRESHOLD": "3", "APP_BREAKER_COOLDOWN_SECONDS": "30"}
 
 
 async def trip(svc: Service) -> httpx.Response:
-    """Three failing POSTs in a row (one call each): enough to open a breaker of 3."""
-    svc.directory.script[:0] = [503, 503, 503]
+    """Three failing POSTs in a row (one call each, each failing in another way): enough to
+    open a breaker of 3."""
+    svc.directory.script[:0] = [503, "timeout", "unreachable"]
     for _ in range(3):
         response = await svc.client.post("/reminders", json=REMINDER)
     return response
@@ -509,6 +514,44 @@ async def the_breaker_half_opens_after_its_cooldown(ctx: Check) -> None:
         response=trial,
         note="read time from the `clock` given to create_app(), so the cool-down can be tested",
     )
+
+
+@check("39.3")
+async def only_one_trial_call_goes_out_when_half_open(ctx: Check) -> None:
+    """While the trial call after the cool-down is in flight, other calls still fail fast."""
+    async with service(ctx, **BREAKER) as svc:
+        await trip(svc)
+        svc.time.now += 31
+        svc.directory.script[:0] = ["hold"]
+        trial = asyncio.ensure_future(svc.client.get("/assignees/ada"))
+        for _ in range(200):
+            if len(svc.directory.calls) > 3 or trial.done():
+                break
+            await asyncio.sleep(0)
+        meanwhile: httpx.Response | None = None
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(WATCHDOG_SECONDS):
+                meanwhile = await svc.client.get("/assignees/grace")
+        calls_meanwhile = svc.directory.calls[3:]
+        svc.directory.gate.set()
+        trial_response = await trial
+    expect(
+        meanwhile is not None,
+        expected="the second call to fail fast while the trial call is in flight",
+        got=f"no answer: it waited (directory calls after the cool-down: {calls_meanwhile})",
+        response=trial_response,
+    )
+    assert meanwhile is not None
+    expect(
+        calls_meanwhile == ["GET /people/ada"] and meanwhile.status_code == 503,
+        expected="one trial call only: a second call during the trial fails fast with 503",
+        got=f"second call answered {meanwhile.status_code}; directory calls after the "
+        f"cool-down: {calls_meanwhile}",
+        response=meanwhile,
+        note="half-open lets one call test the directory; a crowd of trial calls is what "
+        "knocks a recovering service over again",
+    )
+    expect_status(trial_response, 200, because="the trial call succeeded")
 
 
 @check("39.3")
