@@ -6,6 +6,7 @@ members. Six users are seeded straight into the `user` table with the check's ow
 dates and password hashes each sort in a different order, so a wrong sort shows.
 """
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -91,8 +92,12 @@ async def allowed_sorts_work_both_ways(ctx: Check) -> None:
         await seed_users(ctx)
         for (field, order), wanted in cases.items():
             got, response = await names_for(client, sort=field, order=order)
-            expect(got == wanted, expected=f"sorted by {field} {order}: {wanted}", got=got,
-                   response=response)
+            expect(
+                got == wanted,
+                expected=f"sorted by {field} {order}: {wanted}",
+                got=got,
+                response=response,
+            )
 
 
 @check("16.1")
@@ -162,6 +167,37 @@ def enum_values(document: dict[str, Any], schema: Any) -> set[str]:
     return values
 
 
+ORDER_BY = re.compile(r"\bORDER BY\s+(?P<terms>.+?)(?:\s+LIMIT\b|\s+OFFSET\b|$)", re.S)
+ID_TERM = re.compile(r'(?:^|\.)"?id"?(?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+\w+)?$', re.I)
+
+
+def order_terms(statement: str) -> list[str]:
+    match = ORDER_BY.search(statement)
+    return [term.strip() for term in match["terms"].split(",")] if match else []
+
+
+@check("16.1", baseline=True)
+async def the_sort_ends_with_the_id_as_tiebreaker(ctx: Check) -> None:
+    """Every sort orders by the chosen column, then the id: equal names keep a fixed order."""
+    async with ctx.client() as client:
+        await seed_users(ctx)
+        for sort, order in (("name", "asc"), ("created_at", "desc"), ("email", "asc")):
+            with ctx.sql_statements() as statements:
+                response = await client.get("/users", params={"sort": sort, "order": order})
+            expect_status(response, 200, because=f"sort={sort}&order={order} is a valid query")
+            listing = [order_terms(statement) for statement in statements]
+            listing = [terms for terms in listing if terms]
+            expect(
+                bool(listing) and all(len(t) > 1 and ID_TERM.search(t[-1]) for t in listing),
+                expected=f"ORDER BY {sort} {order.upper()}, then the primary key (id) as the "
+                "last term, so rows with equal values have one fixed order",
+                got=f"ORDER BY {', '.join(listing[0])}" if listing else "no ORDER BY",
+                response=response,
+                note="without a tiebreaker, equal values come back in whatever order the "
+                "database finds them, and a page boundary among them loses or repeats rows",
+            )
+
+
 @check("16.2")
 async def filters_combine_with_and(ctx: Check) -> None:
     """`role` and `is_active` are typed filters: given together, both must hold."""
@@ -186,8 +222,12 @@ async def filters_combine_with_and(ctx: Check) -> None:
             ({"role": "guest", "is_active": "true"}, []),
         ):
             got, response = await names_for(client, **params, sort="name")
-            expect(got == wanted, expected=f"{query(params)} to give {wanted}", got=got,
-                   response=response)
+            expect(
+                got == wanted,
+                expected=f"{query(params)} to give {wanted}",
+                got=got,
+                response=response,
+            )
         for params in ({"role": "overlord"}, {"is_active": "maybe"}):
             response = await client.get("/users", params=params)
             expect_status(response, 422, because=f"{query(params)} is not a value the filter takes")
