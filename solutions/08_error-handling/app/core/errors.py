@@ -55,8 +55,10 @@ async def answer_unexpected_error(request: Request, error: Exception) -> JSONRes
     )
     # ... the client gets nothing of it but the id that finds the log record.
     return JSONResponse(
-        {"detail": "Internal server error. Quote the request id if you report it.",
-         "request_id": request_id},
+        {
+            "detail": "Internal server error. Quote the request id if you report it.",
+            "request_id": request_id,
+        },
         status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
         headers={REQUEST_ID_HEADER: request_id},
     )

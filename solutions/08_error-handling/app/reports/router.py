@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
+from app.core.schemas import ServerError
 from app.reports.repository import ReportRepository
 from app.reports.schemas import OverdueCount
 
@@ -18,7 +19,10 @@ def get_reports(request: Request) -> ReportRepository:
 Reports = Annotated[ReportRepository, Depends(get_reports)]
 
 
-@router.get("/overdue")
+@router.get(
+    "/overdue",
+    responses={500: {"model": ServerError, "description": "The warehouse failed"}},
+)
 def overdue_report(reports: Reports) -> list[OverdueCount]:
     # No try/except here: an unexpected failure belongs to the app's catch-all handler.
     rows = reports.overdue_by_assignee()
