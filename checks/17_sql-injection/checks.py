@@ -21,6 +21,17 @@ TOKEN_HASHES = tuple(hashlib.sha256(f"key of {name}".encode()).hexdigest() for n
 USER_TABLE = table("user", column("id", Integer), column("name", String))
 API_KEY_TABLE = table("api_key", column("user_id", Integer), column("token_hash", String))
 TABLES = {"user": USER_TABLE, "api_key": API_KEY_TABLE}
+# Names holding LIKE's special characters, and what a search for each must find.
+WILD_NAMES = ("Ann_Lee", "50% Off", "C:\\Users\\bob")
+WILD_SEARCHES: tuple[tuple[str, list[str]], ...] = (
+    ("_", ["Ann_Lee"]),
+    ("%", ["50% Off"]),
+    ("\\", ["C:\\Users\\bob"]),
+    ("n_l", ["Ann_Lee"]),
+    ("0%", ["50% Off"]),
+    ("\\u", ["C:\\Users\\bob"]),
+    ("\\%", []),
+)
 
 
 async def seed(ctx: Check) -> None:
@@ -67,11 +78,18 @@ async def a_search_finds_names_in_any_case(ctx: Check) -> None:
     """`q` finds every user whose name contains it, whatever the case."""
     async with ctx.client() as client:
         await seed(ctx)
-        for term, wanted in (("ada", ["Ada Lovelace"]), ("HAM", ["Margaret Hamilton"]),
-                             ("r", ["Grace Hopper", "Linus Torvalds", "Margaret Hamilton"])):
+        for term, wanted in (
+            ("ada", ["Ada Lovelace"]),
+            ("HAM", ["Margaret Hamilton"]),
+            ("r", ["Grace Hopper", "Linus Torvalds", "Margaret Hamilton"]),
+        ):
             names, response = await search(client, term)
-            expect(sorted(names) == wanted, expected=f"q={term} to find {wanted}", got=names,
-                   response=response)
+            expect(
+                sorted(names) == wanted,
+                expected=f"q={term} to find {wanted}",
+                got=names,
+                response=response,
+            )
 
 
 @check("17.1")
@@ -83,8 +101,12 @@ async def names_with_quotes_still_work(ctx: Check) -> None:
         expect_status(created, 201, because="a name with an apostrophe is a valid name")
         for term in ("O'Brien", "o'b", "'"):
             names, response = await search(client, term)
-            expect(names == ["Siobhán O'Brien"], expected=f"q={term} to find Siobhán O'Brien",
-                   got=names, response=response)
+            expect(
+                names == ["Siobhán O'Brien"],
+                expected=f"q={term} to find Siobhán O'Brien",
+                got=names,
+                response=response,
+            )
 
 
 @check("17.1")
@@ -129,8 +151,8 @@ async def stacked_statements_drop_nothing(ctx: Check) -> None:
     """`'; DROP TABLE api_key; --` and friends are text: no table dropped, no row lost, no 500."""
     payloads = (
         "'; DROP TABLE api_key; --",
-        "zzz'; DELETE FROM \"user\"; --",
-        "'); DROP TABLE \"user\"; --",
+        'zzz\'; DELETE FROM "user"; --',
+        '\'); DROP TABLE "user"; --',
     )
     async with ctx.client() as client:
         await seed(ctx)
@@ -161,8 +183,9 @@ async def table_counts(ctx: Check) -> dict[str, int | None]:
     try:
         async with engine.connect() as connection:
             names = set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
-            return {name: await count(connection, name) if name in names else None
-                    for name in TABLES}
+            return {
+                name: await count(connection, name) if name in names else None for name in TABLES
+            }
     finally:
         await engine.dispose()
 
@@ -181,8 +204,12 @@ async def the_search_term_travels_as_a_bound_parameter(ctx: Check) -> None:
         with ctx.sql_statements() as statements:
             response = await client.get("/users/search", params={"q": term})
     expect_status(response, 200, because="a search for a plain word works")
-    expect(bool(statements), expected="the search to query the database", got="no statement",
-           response=response)
+    expect(
+        bool(statements),
+        expected="the search to query the database",
+        got="no statement",
+        response=response,
+    )
     spliced = [sql for sql in statements if term.lower() in sql.lower()]
     expect(
         not spliced,
@@ -196,10 +223,27 @@ async def the_search_term_travels_as_a_bound_parameter(ctx: Check) -> None:
 
 @check("17.2")
 async def like_wildcards_match_only_themselves(ctx: Check) -> None:
-    """`%` and `_` in a search term are characters to find, not LIKE wildcards."""
+    """`%`, `_` and `\\` in a search term are characters to find, not LIKE wildcards."""
     async with ctx.client() as client:
         await seed(ctx)
-        for payload in ("%", "_", "a_a", "%a%"):
+        engine = create_async_engine(ctx.database_url)
+        try:
+            async with engine.begin() as connection:
+                rows = [{"name": name} for name in WILD_NAMES]
+                await connection.execute(insert(USER_TABLE), rows)
+        finally:
+            await engine.dispose()
+        for term, wanted in WILD_SEARCHES:
+            names, response = await search(client, term)
+            expect(
+                sorted(names) == wanted,
+                expected=f"q={term} to find exactly {wanted}",
+                got=names,
+                response=response,
+                note="escape %, _ and the escape character itself, and say which it is "
+                "(icontains(term, autoescape=True) does all three)",
+            )
+        for payload in ("a_a", "%a%", "_a_", "a%e"):
             await expect_no_match(
                 client,
                 payload,

@@ -30,3 +30,9 @@ class UserRead(BaseModel):
 class ApiKeyCreated(BaseModel):  # the key itself is shown this once, never stored
     id: int
     token: str
+
+
+class ErrorMessage(BaseModel):
+    """The body of an error answer: what went wrong, for a person to read."""
+
+    detail: str
