@@ -86,6 +86,7 @@ def steady(text: str) -> str:
     """The text with what changes from run to run (addresses, hashes, durations) elided."""
     text = re.sub(r"<[^<>]* at 0x[0-9a-fA-F]+>", "<object>", text)
     text = re.sub(r"\$(?:argon2|2[aby]\$)[\w$=,+/.-]*", "<a password hash>", text)
+    text = re.sub(r"\b\d+\.\d+ ?s\b", "<n> s", text)
     return re.sub(r"\b\d+(?:\.\d+)? ?ms\b", "<n> ms", text)
 
 
