@@ -92,10 +92,13 @@ _HEX_ID = re.compile(r"\b[0-9a-f]{32}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 _NUMBER = re.compile(r"\b\d+\.\d+\b")
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[.,]?\d*(?:[+-]\d\d:?\d\d|Z)?")
 _ADDRESS = re.compile(r"\b127\.0\.0\.1:\d+\b|\[\d+\]")
+_TEMPORARY_FOLDER = re.compile(r"/tmp/[^\s\"'\\]*?/app/")
 
 
 def stable(text: str) -> str:
-    """A line with what changes between runs (times, ids, ports, durations) replaced."""
+    """A line with what changes between runs (times, ids, ports, durations, the folder the
+    checked code was copied to) replaced."""
+    text = _TEMPORARY_FOLDER.sub("<tmp>/app/", text)
     text = _TIMESTAMP.sub("<time>", text)
     text = _HEX_ID.sub("<id>", text)
     text = _ADDRESS.sub("<addr>", text)
