@@ -340,12 +340,26 @@ async def counts_are_shared_through_redis_when_configured(ctx: Check) -> None:
         return  # The memory store: each process counts alone, as it should.
     async with ctx.client(app) as other_worker:
         again = await list_tasks(other_worker)
+    # Keys naming this check's client address outside every check's prefix ("workbook:")
+    # were written by an app that ignores APP_REDIS_KEY_PREFIX: removed, then reported.
+    strays = [
+        key for key in await redis_keys(ctx.redis_url, f"*{ALICE}*")
+        if not key.startswith(b"workbook:")
+    ]
+    await delete_redis_keys(ctx.redis_url, strays)
+    keys = await redis_keys(ctx.redis_url, ctx.redis_prefix + "*")
     expect_refused(
         again,
         "a second lifespan of the app, like another worker, shares the counts kept in Redis "
         "(APP_REDIS_URL is set)",
     )
-    keys = await redis_keys(ctx.redis_url, ctx.redis_prefix)
+    expect(
+        not strays,
+        expected=f"every key under APP_REDIS_KEY_PREFIX={ctx.redis_prefix!r}: several services "
+        "(and test runs) share one Redis",
+        got=f"keys outside it: {sorted(key.decode(errors='replace') for key in strays)}",
+        response=again,
+    )
     expect(
         bool(keys),
         expected=f"the counters in Redis under APP_REDIS_KEY_PREFIX={ctx.redis_prefix!r}",
@@ -354,12 +368,24 @@ async def counts_are_shared_through_redis_when_configured(ctx: Check) -> None:
     )
 
 
-async def redis_keys(url: str, prefix: str) -> list[bytes]:
+async def redis_keys(url: str, pattern: str) -> list[bytes]:
     import redis.asyncio
 
     client = redis.asyncio.Redis.from_url(url)
     try:
-        return [key async for key in client.scan_iter(match=prefix + "*")]
+        return [key async for key in client.scan_iter(match=pattern)]
+    finally:
+        await client.aclose()
+
+
+async def delete_redis_keys(url: str, keys: list[bytes]) -> None:
+    if not keys:
+        return
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(url)
+    try:
+        await client.delete(*keys)
     finally:
         await client.aclose()
 
