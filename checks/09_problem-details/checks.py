@@ -1,10 +1,11 @@
 """Checks for lesson 09: one error format, RFC 9457 problem details."""
 
+from http import HTTPStatus
 from typing import Any
 
 import httpx
 
-from workbook.harness import Check, check, error_fields, expect, expect_status, json_body
+from workbook.harness import Blocked, Check, check, error_fields, expect, expect_status, json_body
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 MEMBERS = ("type", "title", "status", "detail", "instance")
@@ -21,6 +22,9 @@ INTERNALS = (
     ("Traceback", "a traceback"),
 )
 ERROR_STATUS_KEYS = ("4XX", "5XX", "default")
+# Every request carries this id, so that reports show the same id on every run.
+SAME_ID = {"X-Request-ID": "check-09-same-id"}
+ECHOED = "owner-value-3f9c"  # a value sent in a refused field: the problem must not repeat it
 
 
 def media_type(response: httpx.Response) -> str:
@@ -99,7 +103,7 @@ async def new_task(client: httpx.AsyncClient) -> int:
 @check("09.1", baseline=True)
 async def successes_stay_plain_json(ctx: Check) -> None:
     """A task is created (201) and read back as plain application/json, not as a problem."""
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         task_id = await new_task(client)
         read = await client.get(f"/tasks/{task_id}")
     expect_status(read, 200, because="the task just created can be read")
@@ -114,7 +118,7 @@ async def successes_stay_plain_json(ctx: Check) -> None:
 @check("09.1")
 async def a_domain_error_is_a_problem(ctx: Check) -> None:
     """A missing task (404) and a task completed twice (409) answer as problem details."""
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         missing = await client.get(f"/tasks/{MISSING_TASK}")
         task_id = await new_task(client)
         await client.post(f"/tasks/{task_id}/complete")
@@ -126,7 +130,7 @@ async def a_domain_error_is_a_problem(ctx: Check) -> None:
 @check("09.1")
 async def an_http_exception_is_a_problem(ctx: Check) -> None:
     """The HTTPException for contradicting filters answers 400 as problem details."""
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         response = await client.get("/tasks", params={"assignee_id": 1, "unassigned": "true"})
     expect_problem(response, 400, because="assignee_id and unassigned contradict each other")
 
@@ -135,7 +139,7 @@ async def an_http_exception_is_a_problem(ctx: Check) -> None:
 async def an_unexpected_error_is_a_generic_problem(ctx: Check) -> None:
     """A failing report answers 500 as problem details that reveal no internals."""
     ctx.setenv("APP_WAREHOUSE_URL", WAREHOUSE_URL)
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         response = await client.get("/reports/overdue")
     leaks = sorted({what for marker, what in INTERNALS if marker in response.text})
     expect(
@@ -150,7 +154,7 @@ async def an_unexpected_error_is_a_generic_problem(ctx: Check) -> None:
 @check("09.2")
 async def the_type_names_the_kind_of_problem(ctx: Check) -> None:
     """Two kinds of domain problem have two types; two occurrences share type and title only."""
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         first = await client.get(f"/tasks/{MISSING_TASK}")
         second = await client.get(f"/tasks/{MISSING_TASK + 1}")
         task_id = await new_task(client)
@@ -180,10 +184,52 @@ async def the_type_names_the_kind_of_problem(ctx: Check) -> None:
     )
 
 
+@check("09.2")
+async def a_blank_type_has_the_reason_phrase_as_title(ctx: Check) -> None:
+    """A problem of type about:blank (or none) is titled with its status's reason phrase."""
+    async with ctx.client(headers=SAME_ID) as client:
+        answers = [
+            await client.get("/no-such-route"),
+            await client.get("/another-missing-route"),
+            await client.delete("/tasks"),
+            await client.get("/tasks", params={"assignee_id": 1, "unassigned": "true"}),
+        ]
+    problems = [response for response in answers if media_type(response) == PROBLEM_MEDIA_TYPE]
+    if not problems:
+        raise Blocked(
+            "09.1",
+            "none of these error answers is a problem yet: "
+            + ", ".join(
+                f"{r.request.method} {r.request.url.path} {r.status_code}" for r in answers
+            ),
+        )
+    titles: dict[str, set[str]] = {}
+    for response in problems:
+        body = json_body(response)
+        if not isinstance(body, dict):
+            continue
+        kind = str(body.get("type", "about:blank"))
+        titles.setdefault(kind, set()).add(str(body.get("title")))
+        phrase = HTTPStatus(response.status_code).phrase
+        expect(
+            kind != "about:blank" or body.get("title") == phrase,
+            expected=f"type about:blank with the title {phrase!r}, the reason phrase of "
+            f"{response.status_code}: about:blank says no more than the status code",
+            got=body,
+            response=response,
+        )
+    varying = {kind: sorted(found) for kind, found in titles.items() if len(found) > 1}
+    expect(
+        all(kind == "about:blank" for kind in varying),
+        expected="one fixed title per problem type",
+        got=f"titles that differ within one type: {varying}",
+    )
+
+
 @check("09.3")
 async def an_unknown_route_is_a_problem(ctx: Check) -> None:
     """A path no route matches answers 404 as problem details."""
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         response = await client.get("/no-such-route")
     expect_problem(response, 404, because="no route matches /no-such-route")
 
@@ -191,7 +237,7 @@ async def an_unknown_route_is_a_problem(ctx: Check) -> None:
 @check("09.3")
 async def a_wrong_method_is_a_problem_that_keeps_allow(ctx: Check) -> None:
     """DELETE /tasks answers 405 as problem details and keeps its `Allow` header."""
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         response = await client.delete("/tasks")
     expect_problem(response, 405, because="/tasks does not take DELETE")
     expect(
@@ -204,17 +250,24 @@ async def a_wrong_method_is_a_problem_that_keeps_allow(ctx: Check) -> None:
 
 @check("09.4")
 async def an_invalid_body_is_a_problem_naming_each_field(ctx: Check) -> None:
-    """A body with a number for `title` and an unknown `owner` is a 422 problem naming both."""
-    async with ctx.client() as client:
-        response = await client.post("/tasks", json={"title": 12345, "owner": "ada"})
+    """A number for `title` and an unknown `owner`: a 422 problem naming both, echoing neither."""
+    async with ctx.client(headers=SAME_ID) as client:
+        response = await client.post("/tasks", json={"title": 12345, "owner": ECHOED})
     body = expect_problem(response, 422, because="title must be text and owner is not a field")
     expect_fields_named(response, body, "title", "owner")
+    expect(
+        ECHOED not in response.text,
+        expected="each entry to say what failed and where, without the `input` pydantic "
+        "attaches (it echoes what the client sent)",
+        got=f"the problem repeats the value sent in `owner`: {body}",
+        response=response,
+    )
 
 
 @check("09.4")
 async def invalid_parameters_are_problems_naming_them(ctx: Check) -> None:
     """A non-integer path id and a non-boolean query flag are 422 problems naming each."""
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         bad_path = await client.get("/tasks/not-a-number")
         bad_query = await client.get("/tasks", params={"unassigned": "perhaps"})
     path_body = expect_problem(bad_path, 422, because="a task id is an integer")
@@ -231,7 +284,7 @@ async def bad_bodies_are_problems_and_lose_no_data(ctx: Check) -> None:
         ("a title of 5,000 characters", {"json": {"title": "x" * 5000}}),
         ("no title at all", {"json": {}}),
     ]
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         task_id = await new_task(client)
         responses = [(what, await client.post("/tasks", **req)) for what, req in bad_requests]
         listed = await client.get("/tasks")
@@ -250,7 +303,7 @@ async def bad_bodies_are_problems_and_lose_no_data(ctx: Check) -> None:
 @check("09.5")
 async def the_openapi_document_describes_problems(ctx: Check) -> None:
     """Every operation documents its error responses as application/problem+json problems."""
-    async with ctx.client() as client:
+    async with ctx.client(headers=SAME_ID) as client:
         response = await client.get("/openapi.json")
     expect_status(response, 200)
     document = json_body(response)

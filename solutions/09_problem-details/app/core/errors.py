@@ -62,9 +62,7 @@ async def answer_domain_error(request: Request, error: DomainError) -> ProblemRe
     return problem_response(problem)
 
 
-async def answer_http_error(
-    request: Request, error: StarletteHTTPException
-) -> ProblemResponse:
+async def answer_http_error(request: Request, error: StarletteHTTPException) -> ProblemResponse:
     title = reason_phrase(error.status_code)
     detail = error.detail if isinstance(error.detail, str) else title
     problem = Problem(

@@ -17,9 +17,7 @@ BLANK_TYPE = "about:blank"
 class Problem(BaseModel):
     """An error answer (RFC 9457), served as application/problem+json."""
 
-    type: str = Field(
-        default=BLANK_TYPE, description="URI that identifies the kind of problem"
-    )
+    type: str = Field(default=BLANK_TYPE, description="URI that identifies the kind of problem")
     title: str = Field(description="Short summary of the kind of problem; fixed per type")
     status: int = Field(description="The HTTP status code of this answer")
     detail: str = Field(description="What went wrong this time, for the client")
@@ -46,9 +44,7 @@ class ProblemResponse(JSONResponse):
     media_type = PROBLEM_MEDIA_TYPE
 
 
-def problem_response(
-    problem: Problem, headers: Mapping[str, str] | None = None
-) -> ProblemResponse:
+def problem_response(problem: Problem, headers: Mapping[str, str] | None = None) -> ProblemResponse:
     body = problem.model_dump(mode="json", exclude_none=True)
     return ProblemResponse(body, status_code=problem.status, headers=headers)
 

@@ -19,7 +19,7 @@ def get_store(request: Request) -> TaskStore:
 Store = Annotated[TaskStore, Depends(get_store)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(400))
 def create_task(payload: TaskCreate, store: Store, response: Response) -> TaskRead:
     task = store.add(payload.title)
     response.headers["Location"] = f"/tasks/{task.id}"
