@@ -31,8 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        kit_root = find_kit_root()
         command: Callable[[Path, argparse.Namespace], int] = args.command
+        # The audit runs in a team's own project, far from any copy of the kit.
+        kit_root = Path.cwd() if command is run_audit else find_kit_root()
         status = command(kit_root, args)
     except (LookupError, FileNotFoundError, MetadataError) as error:
         print(f"workbook: {error}", file=sys.stderr)
@@ -76,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
         "rule"
     )
     add("verify", verify_kit, "run the kit's own self-test (for maintainers)")
+    from workbook import audit
+
+    audit.add_arguments(add("audit", run_audit, "grade your own FastAPI app against the rules"))
     return parser
 
 
@@ -327,6 +331,12 @@ def cite_rule(kit_root: Path, args: argparse.Namespace) -> int:
     lesson = find_lesson(kit_root, args.rule.split(".", 1)[0])
     print(citation(lesson, lesson.rule(args.rule)))
     return 0
+
+
+def run_audit(kit_root: Path, args: argparse.Namespace) -> int:
+    from workbook import audit
+
+    return audit.main(args)
 
 
 def verify_kit(kit_root: Path, args: argparse.Namespace) -> int:

@@ -111,6 +111,11 @@ class Blocked(Exception):
         self.reason = reason
 
 
+class NotApplicable(Exception):
+    """The check does not apply to this app (`raise NotApplicable("no HTML routes")`): the
+    audit reports it as such, with the reason; on a lesson's own app it is an error."""
+
+
 class StartupFailed(Exception):
     """The app's lifespan refused to start; `str()` is what it said."""
 
@@ -303,12 +308,23 @@ class Check:
             raise Blocked(required_by, f"the checks need `{name}` in {path}")
         return learner_attribute(self.root, loaded, name)
 
-    def app(self, module: str = "app.main", attribute: str = "app") -> ASGIApp:
-        """The target's ASGI app, `app` in `app/main.py` unless told otherwise."""
-        app = learner_attribute(self.root, self.module(module), attribute)
-        if not callable(app):
-            raise LearnerCodeError(f"{module}.{attribute} is not an ASGI app: {app!r}")
-        return app
+    def app(self, module: str = "", attribute: str = "") -> ASGIApp:
+        """The target's ASGI app: `app` in `app/main.py` for a lesson, or wherever the target's
+        `app_reference` says (an audited service, whose factory is called)."""
+        default_module, _, default_attribute = self.target.app_reference.partition(":")
+        module = module or default_module
+        found = learner_attribute(self.root, self.module(module), attribute or default_attribute)
+        if self.target.is_factory and not (module and attribute):
+            try:
+                found = found()  # type: ignore[operator]
+            except Exception as error:  # noqa: BLE001 - the team's factory failed: say where
+                raise LearnerCodeError(
+                    f"calling the factory {self.target.app_reference}() failed: "
+                    f"{type(error).__name__}: {error}"
+                ) from None
+        if not callable(found):
+            raise LearnerCodeError(f"{module}.{attribute} is not an ASGI app: {found!r}")
+        return found
 
     def _module_exists(self, name: str) -> bool:
         relative = Path(*name.split("."))

@@ -12,6 +12,7 @@ class Status(enum.Enum):
     FAILED = "failed"  # an expectation did not hold: the rule is not met yet
     ERROR = "error"  # the learner's code could not run, or hung, or the check itself broke
     BLOCKED = "blocked"  # a shape another rule asks for is missing, so this check cannot run
+    NOT_APPLICABLE = "not applicable"  # the audited app has nothing the check is about
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ def format_outcome(outcome: Outcome, *, docs_root: str | None = None) -> str:
     """The whole message for a check that did not pass (`docs_root` overrides the site URL)."""
     lesson = outcome.target.lesson
     rule = lesson.rule(outcome.spec.rule)
-    backend = f" [{outcome.backend}]" if outcome.backend != "sqlite" else ""
+    backend = f" [{outcome.backend}]" if outcome.backend == "postgresql" else ""
     if outcome.status is Status.BLOCKED:
         return _format_blocked(outcome, backend, docs_root)
     lines = [

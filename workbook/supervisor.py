@@ -115,7 +115,7 @@ def _blocked_by_a_hang(job: Job) -> Outcome | None:
 
 @contextlib.contextmanager
 def _database(lesson: Lesson, backend: str, tmp_path: Path) -> Iterator[str]:
-    if not lesson.uses_database:
+    if not lesson.uses_database or backend == "none":
         yield ""
     elif backend == "postgresql":
         with postgres_database() as url:
