@@ -27,7 +27,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
-from workbook.harness import Check, StartupFailed, check, expect, expect_status, json_body
+from workbook.harness import (
+    Blocked,
+    Check,
+    StartupFailed,
+    check,
+    expect,
+    expect_status,
+    json_body,
+)
 
 VERSION_TABLE = "alembic_version"
 INIT_HINT = "run `alembic init -t async migrations` in the folder that holds app/"
@@ -48,8 +56,13 @@ def app_metadata(ctx: Check) -> MetaData:
         and issubclass(value, DeclarativeBase)
         and value is not DeclarativeBase
     }
+    found = list({id(base.metadata): base.metadata for base in bases}.values())
+    if len(found) == 1:
+        # The learner's own MetaData, naming convention and all: a copy would lose it.
+        expect(bool(found[0].tables), expected="mapped models in the app", got="no table found")
+        return found[0]
     combined = MetaData()
-    for metadata in {base.metadata for base in bases}:
+    for metadata in found:
         for table in metadata.tables.values():
             if table.key not in combined.tables:
                 table.to_metadata(combined)
@@ -99,8 +112,10 @@ def describe_diff(diff: Any) -> str:
 # --- running Alembic --------------------------------------------------------------------------
 
 
-def alembic_config(ctx: Check) -> Config:
+def alembic_config(ctx: Check, rule: str) -> Config:
     ini = ctx.root / "alembic.ini"
+    if rule != "18.1" and not ini.is_file():
+        raise Blocked("18.1", f"no alembic.ini beside app/ ({INIT_HINT})")
     expect(
         ini.is_file(),
         expected=f"an alembic.ini beside app/ ({INIT_HINT})",
@@ -137,9 +152,9 @@ def process_state_kept() -> Iterator[None]:
             logger.handlers[:] = handlers
 
 
-async def alembic(ctx: Check, name: str, *arguments: str) -> None:
+async def alembic(ctx: Check, rule: str, name: str, *arguments: str) -> None:
     """Run `alembic <name> <arguments>` on the app's database; its failure fails the check."""
-    config = alembic_config(ctx)
+    config = alembic_config(ctx, rule)
     run: Callable[..., None] = getattr(command, name)
     with process_state_kept():
         try:
@@ -156,7 +171,7 @@ async def alembic(ctx: Check, name: str, *arguments: str) -> None:
                 False,
                 expected=f"`{command_line}` to succeed on an empty {ctx.backend} database "
                 "given only APP_DATABASE_URL",
-                got=f"{type(error).__name__}: {error}",
+                got=f"{type(error).__name__}: {error}".replace(f"{ctx.root}/", ""),
             )
 
 
@@ -171,17 +186,40 @@ async def round_trip(client: httpx.AsyncClient) -> httpx.Response:
     listed = await client.get(f"/projects/{project_id}/tasks")
     expect_status(listed, 200)
     titles = [task.get("title") for task in json_body(listed)]
-    expect(titles == ["design", "ship"], expected="the two tasks in order", got=titles,
-           response=listed)
+    expect(
+        titles == ["design", "ship"], expected="the two tasks in order", got=titles, response=listed
+    )
     return listed
 
 
 # --- the checks -------------------------------------------------------------------------------
 
 
+async def upgraded(ctx: Check, rule: str, metadata: MetaData) -> set[str]:
+    """`alembic upgrade head` on the check's database; the tables it then holds.
+
+    Blocked on 18.2 when the migrations ran somewhere else (no alembic_version in the database
+    APP_DATABASE_URL names), and, for the other rules' checks, on 18.1 when tables are missing.
+    """
+    await alembic(ctx, rule, "upgrade", "head")
+    present = await table_names(ctx)
+    if VERSION_TABLE not in present and rule != "18.2":
+        raise Blocked("18.2", ELSEWHERE)
+    missing = sorted(set(metadata.tables) - present)
+    if missing and rule != "18.1":
+        raise Blocked("18.1", f"`alembic upgrade head` does not create {missing}")
+    return present
+
+
+ELSEWHERE = (
+    "`alembic upgrade head` left no alembic_version table in the database APP_DATABASE_URL "
+    "names: env.py must take its URL from the app's settings"
+)
+
+
 @check("18.1", baseline=True)
 async def the_api_works_on_a_schema_in_place(ctx: Check) -> None:
-    """With the tables in place, projects and tasks are created and listed back."""
+    """With the tables in place (stamped at head), projects and tasks are created and listed."""
     metadata = app_metadata(ctx)
     engine = create_async_engine(ctx.database_url)
     try:
@@ -189,6 +227,9 @@ async def the_api_works_on_a_schema_in_place(ctx: Check) -> None:
             await connection.run_sync(metadata.create_all)
     finally:
         await engine.dispose()
+    if (ctx.root / "alembic.ini").is_file():
+        # An app may refuse to start below the head revision: the schema is at head.
+        await alembic(ctx, "18.1", "stamp", "head")
     async with ctx.client() as client:
         await round_trip(client)
 
@@ -197,25 +238,69 @@ async def the_api_works_on_a_schema_in_place(ctx: Check) -> None:
 async def upgrade_head_builds_the_schema_the_app_uses(ctx: Check) -> None:
     """`alembic upgrade head` on an empty database builds every table; the app then works."""
     metadata = app_metadata(ctx)
-    await alembic(ctx, "upgrade", "head")
-    present = await table_names(ctx)
+    present = await upgraded(ctx, "18.1", metadata)
     missing = sorted(set(metadata.tables) - present)
     expect(
         not missing,
-        expected=f"`upgrade head` to create every table the models declare in the database "
-        f"APP_DATABASE_URL names ({ctx.backend})",
+        expected="`upgrade head` to create every table the models declare",
         got=f"missing: {missing}; present: {sorted(present)}",
-        note="env.py must take its URL from the app's settings, not from alembic.ini",
+        note="a revision autogenerated against a database that already had the tables is "
+        "empty: generate the first one against an empty database, and read it",
     )
     async with ctx.client() as client:
         await round_trip(client)
 
 
 @check("18.2")
+async def env_py_reads_the_app_settings(ctx: Check) -> None:
+    """`alembic upgrade head` migrates the database APP_DATABASE_URL names, not another one."""
+    await alembic(ctx, "18.2", "upgrade", "head")
+    present = await table_names(ctx)
+    expect(
+        VERSION_TABLE in present,
+        expected=f"the migrations to run on the database APP_DATABASE_URL names ({ctx.backend}): "
+        f"an {VERSION_TABLE} table there",
+        got=f"tables there: {sorted(present) or 'none'}",
+        note="env.py must build its engine from get_settings().database_url, not from "
+        "alembic.ini's sqlalchemy.url",
+    )
+
+
+@check("18.2")
 async def env_py_hands_the_models_to_autogenerate(ctx: Check) -> None:
-    """`alembic check` after `upgrade head` finds nothing to generate: env.py knows the models."""
-    await alembic(ctx, "upgrade", "head")
-    await alembic(ctx, "check")
+    """After `upgrade head`, autogenerate knows every table the migrations built (the models)."""
+    await alembic(ctx, "18.2", "upgrade", "head")
+    present = await table_names(ctx)
+    expect(
+        VERSION_TABLE in present,
+        expected="the migrations to run on APP_DATABASE_URL",
+        got=ELSEWHERE,
+    )
+    config = alembic_config(ctx, "18.2")
+    with process_state_kept():
+        try:
+            await asyncio.to_thread(command.check, config)
+        except AutogenerateDiffsDetected as drift:
+            # Tables to drop: env.py's target_metadata lacks models the migrations built.
+            # Anything else is the models and migrations drifting apart (rule 18.5).
+            unknown = sorted(
+                str(diff[1].name)
+                for diff in drift.diffs
+                if isinstance(diff, tuple) and diff and diff[0] == "remove_table"
+            )
+            expect(
+                not unknown,
+                expected="env.py's target_metadata to hold every model (import the model "
+                "modules, then target_metadata = Base.metadata)",
+                got=f"autogenerate would drop {unknown}: it does not know those models",
+            )
+        except Exception as error:  # noqa: BLE001 - env.py's own failure is what is graded
+            expect(
+                False,
+                expected="`alembic check` to compare the models with the database",
+                got=f"{type(error).__name__}: {error}".replace(f"{ctx.root}/", ""),
+                note="env.py needs target_metadata = Base.metadata, with the models imported",
+            )
 
 
 @check("18.3")
@@ -226,6 +311,7 @@ async def the_app_does_not_create_tables_at_startup(ctx: Check) -> None:
     with contextlib.suppress(StartupFailed):  # refusing to start on no schema is fine too
         async with ctx.client() as client:
             response = await client.post("/projects", json={"name": "Apollo"})
+            await client.get("/projects/1/tasks")
     created = sorted(set(metadata.tables) & await table_names(ctx))
     expect(
         not created,
@@ -233,7 +319,7 @@ async def the_app_does_not_create_tables_at_startup(ctx: Check) -> None:
         "head`, run before the app starts",
         got=f"the app created {created}",
         response=response,
-        note="remove Base.metadata.create_all from the start-up path",
+        note="remove Base.metadata.create_all from the app, at start-up and everywhere else",
     )
 
 
@@ -241,8 +327,8 @@ async def the_app_does_not_create_tables_at_startup(ctx: Check) -> None:
 async def downgrade_base_removes_the_schema(ctx: Check) -> None:
     """`downgrade base` after `upgrade head` drops every table; `upgrade head` works again."""
     metadata = app_metadata(ctx)
-    await alembic(ctx, "upgrade", "head")
-    await alembic(ctx, "downgrade", "base")
+    await upgraded(ctx, "18.4", metadata)
+    await alembic(ctx, "18.4", "downgrade", "base")
     left = sorted((await table_names(ctx)) - {VERSION_TABLE})
     expect(
         not left,
@@ -250,17 +336,20 @@ async def downgrade_base_removes_the_schema(ctx: Check) -> None:
         got=f"still there: {left}",
         note="every upgrade() needs a downgrade() that undoes it",
     )
-    await alembic(ctx, "upgrade", "head")
+    await alembic(ctx, "18.4", "upgrade", "head")
     missing = sorted(set(metadata.tables) - await table_names(ctx))
-    expect(not missing, expected="a second `upgrade head` to rebuild the schema",
-           got=f"missing: {missing}")
+    expect(
+        not missing,
+        expected="a second `upgrade head` to rebuild the schema",
+        got=f"missing: {missing}",
+    )
 
 
 @check("18.5")
 async def the_migrations_match_the_models(ctx: Check) -> None:
     """After `upgrade head`, an autogenerate comparison with the app's models finds no drift."""
     metadata = app_metadata(ctx)
-    await alembic(ctx, "upgrade", "head")
+    await upgraded(ctx, "18.5", metadata)
     drift = await schema_drift(ctx, metadata)
     expect(
         not drift,
