@@ -31,7 +31,13 @@ import httpx
 
 from workbook import guards
 from workbook.lessons import Lesson
-from workbook.loader import Deadline, LearnerCodeError, import_learner_module, learner_attribute
+from workbook.loader import (
+    BrokenCode,
+    Deadline,
+    LearnerCodeError,
+    import_learner_module,
+    learner_attribute,
+)
 from workbook.targets import Target
 
 ASGIApp = Callable[..., Awaitable[None]]
@@ -254,6 +260,7 @@ class Check:
     # on the right step; the deadline gives starting the app a short limit of its own.
     phase: str = "check"
     hung_in: str = ""  # the start-up step whose short limit ran out, if one did
+    code_broken: bool = False  # the app's own module cannot be imported at all
     deadline: Deadline = field(default_factory=Deadline)
     startup_seconds: float = 5.0
     _modules: dict[str, ModuleType] = field(default_factory=dict)
@@ -280,7 +287,11 @@ class Check:
                 path = name.replace(".", "/") + ".py"
                 raise Blocked(required_by, f"the checks need {path}, which does not exist")
             with self._starting("import", f"importing {name}"):
-                self._modules[name] = import_learner_module(self.root, name)
+                try:
+                    self._modules[name] = import_learner_module(self.root, name)
+                except BrokenCode:
+                    self.code_broken = name == self.target.app_reference.partition(":")[0]
+                    raise
         return self._modules[name]
 
     @contextlib.contextmanager

@@ -114,8 +114,18 @@ def run_here(
         ),
         notes=_stray_threads(ctx, threads_before),
         seconds=time.perf_counter() - started,
-        startup_hung=status is Status.ERROR and bool(ctx.hung_in),
+        halts=_halts(ctx, status),
     )
+
+
+def _halts(ctx: Check, status: Status) -> str:
+    if status is not Status.ERROR:
+        return ""
+    if ctx.hung_in:
+        return "the app never started"
+    if ctx.code_broken:
+        return "the app's code does not import"
+    return ""
 
 
 def _run_in_fresh_loop(
