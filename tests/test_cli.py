@@ -137,7 +137,10 @@ def test_reset_without_confirmation_changes_nothing(
     assert (clone / ROUTER).read_text() == "# mine\n"
 
 
-def test_solution_hint_and_cite(clone: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_solution_hint_and_cite(
+    clone: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_SITE_URL", "https://team.github.io/fastapi-workbook/")
     assert main(["solution", "1"]) == 0
     diff = capsys.readouterr().out
     assert f"+++ solutions/{LESSON}/app/users/schemas.py" in diff
