@@ -28,10 +28,8 @@ def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     monkeypatch.chdir(destination)
     if not (destination / "checks" / LESSON / "starter.sha256").is_file():
-        # The list of the starter's files as shipped (committed with every lesson).
-        subprocess.run(
-            [sys.executable, "-m", "workbook.pristine", "write", "01"], check=True, timeout=60
-        )
+        # The lists of the starters' files as shipped (committed with every lesson).
+        subprocess.run([sys.executable, "-m", "workbook.pristine", "write"], check=True, timeout=60)
         git(destination, "add", "-A")
         git(destination, "commit", "--quiet", "-m", "starter list")
     return destination
