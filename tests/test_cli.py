@@ -28,10 +28,8 @@ def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     monkeypatch.chdir(destination)
     if not (destination / "checks" / LESSON / "starter.sha256").is_file():
-        # The list of the starter's files as shipped (committed with every lesson).
-        subprocess.run(
-            [sys.executable, "-m", "workbook.pristine", "write", "01"], check=True, timeout=60
-        )
+        # The lists of the starters' files as shipped (committed with every lesson).
+        subprocess.run([sys.executable, "-m", "workbook.pristine", "write"], check=True, timeout=60)
         git(destination, "add", "-A")
         git(destination, "commit", "--quiet", "-m", "starter list")
     return destination
@@ -137,7 +135,10 @@ def test_reset_without_confirmation_changes_nothing(
     assert (clone / ROUTER).read_text() == "# mine\n"
 
 
-def test_solution_hint_and_cite(clone: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_solution_hint_and_cite(
+    clone: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_SITE_URL", "https://team.github.io/fastapi-workbook/")
     assert main(["solution", "1"]) == 0
     diff = capsys.readouterr().out
     assert f"+++ solutions/{LESSON}/app/users/schemas.py" in diff

@@ -84,7 +84,10 @@ def test_a_handler_that_misbehaves_is_stopped(tmp_path: Path, body: str, message
     assert message in outcome.error
 
 
-def test_a_failure_names_rule_link_request_expectation_and_hint() -> None:
+def test_a_failure_names_rule_link_request_expectation_and_hint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WORKBOOK_SITE_URL", "https://team.github.io/fastapi-workbook/")
     specs = {spec.name: spec for spec in load_checks(LESSON)}
     target = Target(LESSON, TargetKind.LEARNER, LESSON.lesson_dir)
     outcome = run_check(specs["an_unknown_field_is_refused"], target)

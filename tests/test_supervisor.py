@@ -188,3 +188,17 @@ def test_global_side_effects_die_with_the_check(tmp_path: Path) -> None:
     assert "APP_POISON" not in os.environ
     assert sys.path == path_before
     assert not getattr(Engine.dispatch, "connect", ())  # no listener of the app survives it
+
+
+def test_a_syntax_error_is_reported_once_not_once_per_check(tmp_path: Path) -> None:
+    target = broken_copy(tmp_path, ROUTER, "def create_user(", "def create_user(:")
+    outcomes, _ = grade_all(target)
+    first, *rest = outcomes
+    assert first.status is Status.ERROR
+    assert f"{ROUTER}, line" in first.error
+    text = format_outcome(first)
+    assert "fix this first" in text
+    assert LESSON.rule(first.spec.rule).hint not in text  # no unrelated rule's hint
+    assert rest
+    assert all(outcome.status is Status.BLOCKED for outcome in rest)
+    assert "the app's code does not import" in format_outcome(rest[0])

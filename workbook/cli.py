@@ -31,14 +31,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        kit_root = find_kit_root()
         command: Callable[[Path, argparse.Namespace], int] = args.command
+        # The audit runs in a team's own project, far from any copy of the kit.
+        kit_root = Path.cwd() if command is run_audit else find_kit_root()
         status = command(kit_root, args)
     except (LookupError, FileNotFoundError, MetadataError) as error:
         print(f"workbook: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `workbook | head`: the reader left. Say nothing more, and let nothing say it at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return status
 
 
@@ -57,17 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(command=handler)
         return sub
 
+    current = "lesson number, e.g. 03 (default: the lesson you stand in, else the first unfinished)"
     add("check", check_lesson, "grade a lesson (the same as `pytest lessons/NN`)").add_argument(
-        "lesson", help="lesson number, e.g. 03"
+        "lesson", nargs="?", help=current
     )
     watch = add("watch", watch_lessons, "re-grade on every save; move on when a lesson passes")
     watch.add_argument("lesson", nargs="?", help="start here (default: the first unfinished)")
     watch.add_argument("--poll", action="store_true", help="poll for changes (no file events)")
     hint = add("hint", show_hint, "show a hint for a lesson")
-    hint.add_argument("lesson")
+    hint.add_argument("lesson", nargs="?", help=current)
     hint.add_argument("--level", type=int, default=1, help="1 is a nudge; higher says more")
     add("solution", show_solution, "the diff from your code to the solution").add_argument(
-        "lesson"
+        "lesson", nargs="?", help=current
     )
     reset = add("reset", reset_lesson, "restore the starter (your version is saved first)")
     reset.add_argument("lesson")
@@ -76,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         "rule"
     )
     add("verify", verify_kit, "run the kit's own self-test (for maintainers)")
+    from workbook import audit
+
+    audit.add_arguments(add("audit", run_audit, "grade your own FastAPI app against the rules"))
     return parser
 
 
@@ -145,8 +154,24 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 # --- grading and watching -------------------------------------------------------------------
 
 
+def current_lesson(kit_root: Path, reference: str | None) -> Lesson:
+    """The lesson named, else the one the shell stands in, else the first not yet passed."""
+    if reference:
+        return find_lesson(kit_root, reference)
+    here = Path.cwd().resolve()
+    for folder in lesson_dirs(kit_root):
+        if here == folder.resolve() or folder.resolve() in here.parents:
+            return load_lesson(folder)
+    lessons = [load_lesson(folder) for folder in lesson_dirs(kit_root)]
+    for lesson in lessons:
+        result = progress.cached(lesson)
+        if result is None or result.state != "passed":
+            return lesson
+    return lessons[-1]
+
+
 def check_lesson(kit_root: Path, args: argparse.Namespace) -> int:
-    lesson = find_lesson(kit_root, args.lesson)
+    lesson = current_lesson(kit_root, args.lesson)
     return run_pytest(kit_root, f"lessons/{lesson.name}")
 
 
@@ -241,7 +266,7 @@ def snapshot(folder: Path) -> dict[str, float]:
 
 
 def show_hint(kit_root: Path, args: argparse.Namespace) -> int:
-    lesson = find_lesson(kit_root, args.lesson)
+    lesson = current_lesson(kit_root, args.lesson)
     level = max(1, min(args.level, len(lesson.hints)))
     print(f"Lesson {lesson.number} {lesson.slug}, hint {level} of {len(lesson.hints)}:\n")
     print(lesson.hints[level - 1])
@@ -253,7 +278,7 @@ def show_hint(kit_root: Path, args: argparse.Namespace) -> int:
 def show_solution(kit_root: Path, args: argparse.Namespace) -> int:
     from workbook import files
 
-    lesson = find_lesson(kit_root, args.lesson)
+    lesson = current_lesson(kit_root, args.lesson)
     mine = files.read_texts(lesson.lesson_dir, beside=files.LESSON_TEXT)
     theirs = files.read_texts(lesson.solution_dir)
     for name in sorted({*mine, *theirs}):
@@ -324,9 +349,26 @@ def confirm(question: str) -> bool:
 def cite_rule(kit_root: Path, args: argparse.Namespace) -> int:
     from workbook.report import citation
 
-    lesson = find_lesson(kit_root, args.rule.split(".", 1)[0])
-    print(citation(lesson, lesson.rule(args.rule)))
+    number, _, index = args.rule.strip().partition(".")
+    if not (number.isdigit() and index.isdigit()):
+        print(f"workbook: {args.rule!r} is not a rule id such as 09.2", file=sys.stderr)
+        return 2
+    lesson = find_lesson(kit_root, number)
+    rule_id = f"{int(number):02d}.{int(index)}"
+    try:
+        rule = lesson.rule(rule_id)
+    except KeyError:
+        known = ", ".join(rule.id for rule in lesson.rules)
+        print(f"workbook: lesson {lesson.number} has no rule {rule_id} ({known})", file=sys.stderr)
+        return 2
+    print(citation(lesson, rule))
     return 0
+
+
+def run_audit(kit_root: Path, args: argparse.Namespace) -> int:
+    from workbook import audit
+
+    return audit.main(args)
 
 
 def verify_kit(kit_root: Path, args: argparse.Namespace) -> int:

@@ -31,7 +31,13 @@ import httpx
 
 from workbook import guards
 from workbook.lessons import Lesson
-from workbook.loader import Deadline, LearnerCodeError, import_learner_module, learner_attribute
+from workbook.loader import (
+    BrokenCode,
+    Deadline,
+    LearnerCodeError,
+    import_learner_module,
+    learner_attribute,
+)
 from workbook.targets import Target
 
 ASGIApp = Callable[..., Awaitable[None]]
@@ -109,6 +115,11 @@ class Blocked(Exception):
         super().__init__(f"blocked by rule {rule}: {reason}")
         self.rule = rule
         self.reason = reason
+
+
+class NotApplicable(Exception):
+    """The check does not apply to this app (`raise NotApplicable("no HTML routes")`): the
+    audit reports it as such, with the reason; on a lesson's own app it is an error."""
 
 
 class StartupFailed(Exception):
@@ -249,6 +260,7 @@ class Check:
     # on the right step; the deadline gives starting the app a short limit of its own.
     phase: str = "check"
     hung_in: str = ""  # the start-up step whose short limit ran out, if one did
+    code_broken: bool = False  # the app's own module cannot be imported at all
     deadline: Deadline = field(default_factory=Deadline)
     startup_seconds: float = 5.0
     _modules: dict[str, ModuleType] = field(default_factory=dict)
@@ -275,7 +287,11 @@ class Check:
                 path = name.replace(".", "/") + ".py"
                 raise Blocked(required_by, f"the checks need {path}, which does not exist")
             with self._starting("import", f"importing {name}"):
-                self._modules[name] = import_learner_module(self.root, name)
+                try:
+                    self._modules[name] = import_learner_module(self.root, name)
+                except BrokenCode:
+                    self.code_broken = name == self.target.app_reference.partition(":")[0]
+                    raise
         return self._modules[name]
 
     @contextlib.contextmanager
@@ -303,12 +319,23 @@ class Check:
             raise Blocked(required_by, f"the checks need `{name}` in {path}")
         return learner_attribute(self.root, loaded, name)
 
-    def app(self, module: str = "app.main", attribute: str = "app") -> ASGIApp:
-        """The target's ASGI app, `app` in `app/main.py` unless told otherwise."""
-        app = learner_attribute(self.root, self.module(module), attribute)
-        if not callable(app):
-            raise LearnerCodeError(f"{module}.{attribute} is not an ASGI app: {app!r}")
-        return app
+    def app(self, module: str = "", attribute: str = "") -> ASGIApp:
+        """The target's ASGI app: `app` in `app/main.py` for a lesson, or wherever the target's
+        `app_reference` says (an audited service, whose factory is called)."""
+        default_module, _, default_attribute = self.target.app_reference.partition(":")
+        module = module or default_module
+        found = learner_attribute(self.root, self.module(module), attribute or default_attribute)
+        if self.target.is_factory and not (module and attribute):
+            try:
+                found = found()  # type: ignore[operator]
+            except Exception as error:  # noqa: BLE001 - the team's factory failed: say where
+                raise LearnerCodeError(
+                    f"calling the factory {self.target.app_reference}() failed: "
+                    f"{type(error).__name__}: {error}"
+                ) from None
+        if not callable(found):
+            raise LearnerCodeError(f"{module}.{attribute} is not an ASGI app: {found!r}")
+        return found
 
     def _module_exists(self, name: str) -> bool:
         relative = Path(*name.split("."))

@@ -29,6 +29,11 @@ class CheckTimeout(BaseException):
     """
 
 
+class BrokenCode(LearnerCodeError):
+    """Code that cannot be imported whatever the environment: a syntax error, a bad import, a
+    name that does not exist. Every check would fail the same way."""
+
+
 class ImportHung(LearnerCodeError):
     """Importing the learner's module did not finish within its limit."""
 
@@ -102,7 +107,7 @@ def import_learner_module(root: Path, module_name: str) -> ModuleType:
     try:
         return importlib.import_module(module_name)
     except SyntaxError as error:
-        raise LearnerCodeError(_describe_syntax_error(root, error)) from None
+        raise BrokenCode(_describe_syntax_error(root, error)) from None
     except SystemExit as error:
         where = learner_location(root, error.__traceback__)
         raise LearnerCodeError(
@@ -121,7 +126,9 @@ def import_learner_module(root: Path, module_name: str) -> ModuleType:
                 f"no module {module_name} under {root}: the service is a package `app/` "
                 "with its FastAPI instance in `app/main.py`"
             ) from None
-        raise LearnerCodeError(_describe_exception(root, error, module_name)) from None
+        raise BrokenCode(_describe_exception(root, error, module_name)) from None
+    except (ImportError, NameError) as error:
+        raise BrokenCode(_describe_exception(root, error, module_name)) from None
     except Exception as error:  # noqa: BLE001 - any failure in learner code is reported
         raise LearnerCodeError(_describe_exception(root, error, module_name)) from None
 

@@ -12,6 +12,7 @@ class Status(enum.Enum):
     FAILED = "failed"  # an expectation did not hold: the rule is not met yet
     ERROR = "error"  # the learner's code could not run, or hung, or the check itself broke
     BLOCKED = "blocked"  # a shape another rule asks for is missing, so this check cannot run
+    NOT_APPLICABLE = "not applicable"  # the audited app has nothing the check is about
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,9 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # what the supervisor saw besides the verdict (a stray thread)
     seconds: float = 0.0
-    startup_hung: bool = False  # importing the app or starting its lifespan never finished
+    # Why no other check of this target can run either: its code does not import, or it never
+    # finished starting. The grader then reports the rest as blocked instead of failing each.
+    halts: str = ""
 
     @property
     def passed(self) -> bool:

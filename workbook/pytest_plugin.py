@@ -17,7 +17,7 @@ from _pytest._code.code import TerminalRepr
 from workbook import runner
 from workbook.grading import conclude
 from workbook.harness import CheckSpec, load_checks
-from workbook.lessons import MetadataError, find_kit_root, find_lesson, load_lesson
+from workbook.lessons import Lesson, MetadataError, find_kit_root, find_lesson, load_lesson
 from workbook.report import format_outcome
 from workbook.runner import Outcome, run_check
 from workbook.targets import Target, TargetKind, learner_target, solution_target
@@ -62,6 +62,8 @@ def _enclosing_lesson_folder(path: Path) -> Path | None:
 
 def _expand_reference(arg: str) -> str:
     path = Path(arg.split("::", 1)[0])
+    if path.name == "lesson.toml" and "::" in arg:
+        return arg  # one check, by the node id a failure printed
     if path.exists():
         enclosing = _enclosing_lesson_folder(path)
         return str(enclosing) if enclosing is not None and enclosing != path.resolve() else arg
@@ -92,19 +94,33 @@ class LessonDirectory(pytest.Directory):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.kind = kind
 
-    def collect(self) -> Iterator[pytest.Item]:
+    def collect(self) -> Iterator[pytest.Collector]:
         lesson = load_lesson(self.path.parent.parent / "lessons" / self.path.name)
-        target = learner_target(lesson) if self.kind is TargetKind.LEARNER else solution_target(
-            lesson
-        )
-        specs = load_checks(lesson)
+        is_learner = self.kind is TargetKind.LEARNER
+        target = learner_target(lesson) if is_learner else solution_target(lesson)
+        # Items hang under a file, so that a failure's node id (`lessons/01_x/lesson.toml::name`)
+        # can be passed back to pytest to run that one check again.
+        anchor = lesson.lesson_dir / "lesson.toml" if is_learner else self.path / "app"
+        yield LessonChecks.from_parent(self, path=anchor, lesson=lesson, target=target)
+
+
+class LessonChecks(pytest.File):
+    """The checks of one lesson, bound to one target."""
+
+    def __init__(self, *, lesson: Lesson, target: Target, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.lesson = lesson
+        self.target = target
+
+    def collect(self) -> Iterator[pytest.Item]:
+        specs = load_checks(self.lesson)
         if not specs:
-            yield NoChecksItem.from_parent(self, name="no_checks", lesson_name=lesson.name)
+            yield NoChecksItem.from_parent(self, name="no_checks", lesson_name=self.lesson.name)
         for spec in specs:
-            for backend in runner.backends_for(lesson):
+            for backend in runner.backends_for(self.lesson):
                 name = spec.name if backend == "sqlite" else f"{spec.name}[{backend}]"
                 yield CheckItem.from_parent(
-                    self, name=name, spec=spec, target=target, backend=backend
+                    self, name=name, spec=spec, target=self.target, backend=backend
                 )
 
 

@@ -12,7 +12,7 @@ def format_outcome(outcome: Outcome, *, docs_root: str | None = None) -> str:
     """The whole message for a check that did not pass (`docs_root` overrides the site URL)."""
     lesson = outcome.target.lesson
     rule = lesson.rule(outcome.spec.rule)
-    backend = f" [{outcome.backend}]" if outcome.backend != "sqlite" else ""
+    backend = f" [{outcome.backend}]" if outcome.backend == "postgresql" else ""
     if outcome.status is Status.BLOCKED:
         return _format_blocked(outcome, backend, docs_root)
     lines = [
@@ -35,7 +35,11 @@ def format_outcome(outcome: Outcome, *, docs_root: str | None = None) -> str:
         lines += _field("app raised", trim(app_error, 400))
     for note in outcome.notes:
         lines += _field("also", note)
-    lines += _field("hint", rule.hint)
+    if outcome.halts:
+        # The rule's hint would be about something else: the code has to run first.
+        lines += _field("hint", "fix this first: no check of the lesson can run until it does")
+    else:
+        lines += _field("hint", rule.hint)
     return "\n".join(lines)
 
 
@@ -73,8 +77,11 @@ def _format_blocked(outcome: Outcome, backend: str, docs_root: str | None) -> st
     return "\n".join(lines)
 
 
+LINE_LIMIT = 300  # one header of 5,000 characters must not fill the screen
+
+
 def _field(label: str, text: str) -> list[str]:
-    first, *rest = (text or "(nothing)").splitlines() or [""]
+    first, *rest = [trim(line, LINE_LIMIT) for line in (text or "(nothing)").splitlines()] or [""]
     width = 10
     return [f"{label + ':':<{width}} {first}", *(f"{'':<{width}} {line}" for line in rest)]
 

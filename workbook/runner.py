@@ -24,7 +24,14 @@ from pathlib import Path
 
 from workbook import guards
 from workbook.databases import POSTGRES_URL_VARIABLE
-from workbook.harness import Blocked, Check, CheckSpec, RuleViolation, StartupFailed
+from workbook.harness import (
+    Blocked,
+    Check,
+    CheckSpec,
+    NotApplicable,
+    RuleViolation,
+    StartupFailed,
+)
 from workbook.lessons import Lesson
 from workbook.loader import (
     CheckTimeout,
@@ -34,7 +41,7 @@ from workbook.loader import (
     target_on_path,
 )
 from workbook.outcome import Failure, Outcome, Status
-from workbook.targets import Target
+from workbook.targets import Target, TargetKind
 
 __all__ = ["Outcome", "Status", "backends_for", "run_check", "run_here"]
 
@@ -78,7 +85,9 @@ def run_here(
             with (
                 target_on_path(target.root),
                 _captured_logs(ctx),
-                contextlib.chdir(tmp_path),  # files the app writes land in the check's folder
+                # Files the app writes land in the check's folder; an audited service runs from
+                # its own project's root, where its settings and templates are.
+                contextlib.chdir(target.root if target.kind is TargetKind.AUDITED else tmp_path),
             ):
                 status, failure, error, blocked_by = _run_in_fresh_loop(ctx, spec, timeout)
             app_errors = tuple(
@@ -105,8 +114,18 @@ def run_here(
         ),
         notes=_stray_threads(ctx, threads_before),
         seconds=time.perf_counter() - started,
-        startup_hung=status is Status.ERROR and bool(ctx.hung_in),
+        halts=_halts(ctx, status),
     )
+
+
+def _halts(ctx: Check, status: Status) -> str:
+    if status is not Status.ERROR:
+        return ""
+    if ctx.hung_in:
+        return "the app never started"
+    if ctx.code_broken:
+        return "the app's code does not import"
+    return ""
 
 
 def _run_in_fresh_loop(
@@ -124,6 +143,8 @@ def _run_in_fresh_loop(
         return Status.FAILED, _failure(ctx, plain), "", ""
     except Blocked as blocked:
         return Status.BLOCKED, None, blocked.reason, blocked.rule
+    except NotApplicable as reason:
+        return Status.NOT_APPLICABLE, None, str(reason), ""
     except LearnerCodeError as error:
         return Status.ERROR, None, str(error), ""
     except StartupFailed as error:
@@ -149,6 +170,11 @@ def _failure(ctx: Check, violation: RuleViolation) -> Failure:
 
 
 async def _with_services(ctx: Check, spec: CheckSpec) -> None:
+    if ctx.target.kind is TargetKind.AUDITED:
+        # A team's own service reads its own settings: the audit sets nothing for it.
+        ctx.phase = "check"
+        await spec.function(ctx)
+        return
     async with contextlib.AsyncExitStack() as stack:
         if not ctx.lesson.uses_database or not ctx.database_url:
             # Never the app's default (a file in the working directory), even by accident.

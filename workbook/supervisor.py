@@ -52,8 +52,8 @@ HARD_DEADLINE_MARGIN_SECONDS = 8.0
 # Imported before any fork whatever the lesson, so that even a bare check forks warm.
 _COMMON_MODULES = ("fastapi", "fastapi.openapi.utils", "pydantic", "httpx")
 
-# (target root, backend) -> the check in which the app never started.
-_never_started: dict[tuple[Path, str], str] = {}
+# (target root, backend) -> the check that found the app unable to run, and why.
+_never_started: dict[tuple[Path, str], tuple[str, str]] = {}
 
 
 def forget_hangs() -> None:
@@ -101,21 +101,22 @@ def run_many(jobs: Iterable[Job], workers: int = 1) -> Iterator[Outcome]:
 
 
 def _blocked_by_a_hang(job: Job) -> Outcome | None:
-    hung_in = _never_started.get((job.target.root, job.backend))
-    if hung_in is None:
+    halted = _never_started.get((job.target.root, job.backend))
+    if halted is None:
         return None
+    check_name, why = halted
     return Outcome(
         job.spec,
         job.target,
         job.backend,
         Status.BLOCKED,
-        error=f"not run: the app never started in check `{hung_in}` (see its report above)",
+        error=f"not run: {why} (check `{check_name}` says where; fix that first)",
     )
 
 
 @contextlib.contextmanager
 def _database(lesson: Lesson, backend: str, tmp_path: Path) -> Iterator[str]:
-    if not lesson.uses_database:
+    if not lesson.uses_database or backend == "none":
         yield ""
     elif backend == "postgresql":
         with postgres_database() as url:
@@ -173,8 +174,8 @@ class _Running:
             was_killed,
             self.limit,
         )
-        if outcome.startup_hung:
-            _never_started[(job.target.root, job.backend)] = job.spec.name
+        if outcome.halts:
+            _never_started[(job.target.root, job.backend)] = (job.spec.name, outcome.halts)
         return outcome
 
 
@@ -266,7 +267,11 @@ def _verdict(
         backend,
         Status.ERROR,
         error=error,
-        startup_hung=was_killed and doing.startswith(("importing", "starting")),
+        halts=(
+            "the app never started"
+            if was_killed and doing.startswith(("importing", "starting"))
+            else ""
+        ),
     )
 
 
@@ -286,7 +291,7 @@ def _to_wire(outcome: Outcome) -> dict[str, Any]:
         "warnings": list(outcome.warnings),
         "notes": list(outcome.notes),
         "seconds": outcome.seconds,
-        "startup_hung": outcome.startup_hung,
+        "halts": outcome.halts,
     }
 
 
@@ -308,7 +313,7 @@ def _from_wire(spec: CheckSpec, target: Target, backend: str, data: dict[str, An
         warnings=tuple(data.get("warnings", ())),
         notes=tuple(notes),
         seconds=float(data.get("seconds", 0.0)),
-        startup_hung=bool(data.get("startup_hung")),
+        halts=str(data.get("halts", "")),
     )
 
 

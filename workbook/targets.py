@@ -20,6 +20,7 @@ class TargetKind(enum.Enum):
     SOLUTION = "solution"
     PRISTINE = "pristine starter"
     WRONG = "wrong variant"
+    AUDITED = "audited app"  # a team's own service, graded by `workbook audit`
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Target:
     kind: TargetKind
     root: Path
     variant: str = ""
+    # Where the ASGI app is: "module:attribute"; a factory is called to build it.
+    app_reference: str = "app.main:app"
+    is_factory: bool = False
 
     def label(self) -> str:
         suffix = f" {self.variant}" if self.variant else ""
