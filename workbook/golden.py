@@ -25,6 +25,8 @@ _TEMPORARY_PATH = re.compile(r"/tmp/workbook-[^/\s'\"]*")
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{4,}\b")
 _LOOPBACK_PORT = re.compile(r"\b(127\.0\.0\.1|localhost|\[::1\]):\d+")
 _DURATION = re.compile(r"\b\d+\.\d+ ?(?:ms|s)\b")
+_JWT = re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]*")  # a token differs on every run
+_BEARER = re.compile(r"\bBearer [\w.~+/-]{16,}=*")
 
 
 def normalise(text: str, lesson: Lesson) -> str:
@@ -34,6 +36,8 @@ def normalise(text: str, lesson: Lesson) -> str:
     text = _ADDRESS.sub("0x…", text)
     text = _LOOPBACK_PORT.sub(r"\1:<port>", text)
     text = _DURATION.sub("<duration>", text)
+    text = _JWT.sub("<jwt>", text)
+    text = _BEARER.sub("Bearer <token>", text)
     return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
 
 
@@ -50,8 +54,9 @@ def variant_report(lesson: Lesson, variant: WrongVariant) -> str:
     """What the learner is told when their code has this variant's mistake (SQLite)."""
     specs = {spec.name: spec for spec in load_checks(lesson)}
     target = wrong_target(lesson, variant)
+    backend = "postgresql" if "postgresql" in variant.only_with else "sqlite"
     return report_text(
-        lesson, [run_check(specs[name], target, "sqlite") for name in variant.caught_by]
+        lesson, [run_check(specs[name], target, backend) for name in variant.caught_by]
     )
 
 

@@ -337,6 +337,14 @@ class Check:
             raise LearnerCodeError(f"{module}.{attribute} is not an ASGI app: {found!r}")
         return found
 
+    def fresh_app(self) -> ASGIApp:
+        """The app imported anew, as a second process would (after changing settings, say)."""
+        from workbook.loader import forget_app_modules
+
+        forget_app_modules()
+        self._modules.clear()
+        return self.app()
+
     def _module_exists(self, name: str) -> bool:
         relative = Path(*name.split("."))
         return (self.root / relative.with_suffix(".py")).is_file() or (
@@ -370,9 +378,17 @@ class Check:
 
     @contextlib.asynccontextmanager
     async def client(
-        self, app: ASGIApp | None = None, *, headers: dict[str, str] | None = None
+        self,
+        app: ASGIApp | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        client_address: tuple[str, int] = ("127.0.0.1", 123),
     ) -> AsyncIterator[httpx.AsyncClient]:
-        """An httpx client talking to the app over ASGI, with the app's lifespan running."""
+        """An httpx client talking to the app over ASGI, with the app's lifespan running.
+
+        `client_address` is the peer the app sees (`request.client`): two clients with two
+        addresses are two machines to a rate limiter.
+        """
         asgi_app = app if app is not None else self.app()
         # Each app gets a state of its own; ctx.lifespan_state shows the latest client's.
         self.lifespan_state = {}
@@ -384,6 +400,7 @@ class Check:
                         headers=headers,
                         on_error=self._record_error,
                         state=self.lifespan_state,
+                        client_address=client_address,
                     )
                 )
             client.event_hooks["request"].append(self._remember_request)
@@ -433,6 +450,7 @@ async def serve(
     headers: dict[str, str] | None = None,
     on_error: Callable[[Exception, str], None] | None = None,
     state: dict[str, Any] | None = None,
+    client_address: tuple[str, int] = ("127.0.0.1", 123),
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Run the app's lifespan and yield an httpx client that talks to it over ASGI.
 
@@ -455,7 +473,9 @@ async def serve(
                     on_error(error, line)
                 raise
 
-        transport = httpx.ASGITransport(app=with_state, raise_app_exceptions=False)
+        transport = httpx.ASGITransport(
+            app=with_state, raise_app_exceptions=False, client=client_address
+        )
         async with httpx.AsyncClient(
             transport=transport, base_url=BASE_URL, headers=headers
         ) as client:

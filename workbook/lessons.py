@@ -66,6 +66,8 @@ class Lesson:
     timeout: float
     kit_root: Path = field(compare=False)
     startup_timeout: float = DEFAULT_STARTUP_TIMEOUT_SECONDS
+    # Settings every check gives the app (a secret the service refuses to start without).
+    environment: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -208,7 +210,13 @@ def _lesson_from_data(
     startup_timeout = data.get("startup_timeout", DEFAULT_STARTUP_TIMEOUT_SECONDS)
     if not isinstance(startup_timeout, int | float) or startup_timeout <= 0:
         raise fail("startup_timeout is a positive number of seconds")
+    environment = data.get("environment", {})
+    if not isinstance(environment, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in environment.items()
+    ):
+        raise fail("[environment] maps variable names to string values")
     return Lesson(
+        environment=tuple(sorted(environment.items())),
         startup_timeout=float(startup_timeout),
         number=number,
         slug=slug,

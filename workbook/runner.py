@@ -180,6 +180,8 @@ async def _with_services(ctx: Check, spec: CheckSpec) -> None:
             # Never the app's default (a file in the working directory), even by accident.
             ctx.database_url = f"sqlite+aiosqlite:///{ctx.tmp_path / 'unused.db'}"
         ctx.setenv(APP_DATABASE_URL_VARIABLE, ctx.database_url)
+        for name, value in ctx.lesson.environment:
+            ctx.setenv(name, value)
         if "redis" in ctx.lesson.services:
             ctx.redis_url = os.environ.get(REDIS_URL_VARIABLE, "")
             ctx.setenv(APP_REDIS_URL_VARIABLE, ctx.redis_url or None)
