@@ -21,6 +21,7 @@ from workbook.lessons import (
     lesson_dirs,
     load_lesson,
 )
+from workbook.team import Row
 
 SAVED_DIR = Path(".workbook") / "saved"
 CHECK_DECORATOR = re.compile(r"^@check\(", re.MULTILINE)
@@ -81,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     add("cite", cite_rule, "print a Markdown link to a rule, e.g. `cite 09.2`").add_argument(
         "rule"
     )
+    progress_command = add("progress", show_progress, "your progress (the default command)")
+    progress_command.add_argument(
+        "--format", choices=["table", "json", "markdown"], default="table"
+    )
+    progress_command.add_argument("--name", help="your name in the file (default: git user.name)")
+    merge = add("merge", merge_progress, "a team lead's table from the learners' JSON files")
+    merge.add_argument("files", nargs="+", help="files made by `workbook progress --format json`")
+    merge.add_argument("--markdown", action="store_true", help="a Markdown table")
+    add("doctor", run_doctor, "check this machine is ready: Python, packages, databases")
     add("verify", verify_kit, "run the kit's own self-test (for maintainers)")
     from workbook import audit
 
@@ -92,36 +102,74 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def show_progress(kit_root: Path, args: argparse.Namespace) -> int:
-    from workbook import pristine
+    from workbook import team
+
+    rows = progress_rows(kit_root)
+    output_format = getattr(args, "format", "table")
+    learner = getattr(args, "name", None) or learner_name()
+    if output_format == "json":
+        print(team.as_json(rows, learner))
+        return 0
+    if output_format == "markdown":
+        print(team.as_markdown(rows, learner))
+        return 0
+    print_table([(row.number, row.slug, row.state, row.score) for row in rows])
+    next_row = next((row for row in rows if row.state != "passed"), None)
+    if next_row is None:
+        print("\nEvery lesson passes. Well done.")
+    else:
+        print(
+            f"\nNext: lesson {next_row.number} {next_row.slug}. Read "
+            f"lessons/{next_row.number}_{next_row.slug}/README.md, then run "
+            f"`workbook watch {next_row.number}`."
+        )
+    return 0
+
+
+def progress_rows(kit_root: Path) -> list[Row]:
+    """Every lesson's state: from the cache, graded when edited since, never when untouched."""
+    from workbook import pristine, team
     from workbook.targets import is_untouched
 
-    rows: list[tuple[str, str, str, str]] = []
-    next_lesson: Lesson | None = None
+    rows = []
     for folder in lesson_dirs(kit_root):
         try:
             lesson = load_lesson(folder)
-        except MetadataError as error:
-            rows.append((folder.name[:2], folder.name[3:], "broken metadata", str(error)[:40]))
+        except MetadataError:
+            rows.append(team.Row(folder.name[:2], folder.name[3:], "broken metadata", None, None))
             continue
         untouched = is_untouched(lesson)
         if untouched:
             pristine.keep_snapshot(lesson)  # so a reset works even without git
         result = progress.cached(lesson) or (None if untouched else grade_quietly(lesson))
         if result is None:
-            state, score = "not started", f"-/{count_checks(lesson)}"
+            total = count_checks(lesson)
+            rows.append(team.Row(lesson.number, lesson.slug, "not started", None, total))
         else:
-            state, score = result.state, f"{result.passed}/{result.total}"
-        if state != "passed" and next_lesson is None:
-            next_lesson = lesson
-        rows.append((lesson.number, lesson.slug, state, score))
-    print_table(rows)
-    if next_lesson is None:
-        print("\nEvery lesson passes. Well done.")
-    else:
-        print(
-            f"\nNext: lesson {next_lesson.number} {next_lesson.slug}. Read "
-            f"lessons/{next_lesson.name}/README.md, then run `workbook watch {next_lesson.number}`."
-        )
+            rows.append(
+                team.Row(lesson.number, lesson.slug, result.state, result.passed, result.total)
+            )
+    return rows
+
+
+def learner_name() -> str:
+    try:
+        name = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.strip()
+    except OSError:
+        name = ""
+    return name or os.environ.get("USER", "learner")
+
+
+def merge_progress(kit_root: Path, args: argparse.Namespace) -> int:
+    from workbook import team
+
+    try:
+        print(team.merge([Path(path) for path in args.files], markdown=args.markdown))
+    except team.ProgressFileError as error:
+        print(f"workbook: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -363,6 +411,12 @@ def cite_rule(kit_root: Path, args: argparse.Namespace) -> int:
         return 2
     print(citation(lesson, rule))
     return 0
+
+
+def run_doctor(kit_root: Path, args: argparse.Namespace) -> int:
+    from workbook import doctor
+
+    return doctor.main(kit_root)
 
 
 def run_audit(kit_root: Path, args: argparse.Namespace) -> int:
