@@ -53,6 +53,9 @@ PAGES_BEFORE_LESSONS = (("Home", "index.md"), ("Getting started", "getting-start
 PAGES_AFTER_LESSONS = (
     ("Rule index", RULE_INDEX),
     ("Where the guidelines disagree", "disagreements.md"),
+    ("The source guidelines", "sources.md"),
+    ("Audit your own service", "audit.md"),
+    ("Run a team session", "facilitator.md"),
     ("Contributing", "contributing.md"),
 )
 
@@ -70,7 +73,10 @@ SEEDS = {
 RULE_HEADING = re.compile(r"^(?P<hashes>#{2,4}) (?P<id>\d{2}\.\d+) (?P<title>.+?)\s*$")
 ATX_HEADING = re.compile(r"^(?P<hashes>#{1,6})(?=\s)")
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
-MARKER = re.compile(r"\{\{\s*(?P<kind>lesson|rule|check|notebook)\s+(?P<args>[^{}]*?)\s*\}\}")
+MARKER = re.compile(
+    r"\{\{\s*(?P<kind>lesson|rule|check|notebook|portable|sizes)\s+(?P<args>[^{}]*?)\s*\}\}"
+)
+BLOCK_MARKERS = frozenset({"notebook", "portable", "sizes"})  # each stands on a line of its own
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -584,8 +590,8 @@ def expand_markers(markdown: str, kit_root: Path, page_path: str) -> tuple[str, 
     def replace(match: re.Match[str]) -> str:
         kind, args = match["kind"], match["args"].split()
         try:
-            if kind == "notebook":
-                raise MarkerError("a notebook marker stands on a line of its own")
+            if kind in BLOCK_MARKERS:
+                raise MarkerError(f"a {kind} marker stands on a line of its own")
             return MARKER_HANDLERS[kind](args, lessons, link, kit_root)
         except MarkerError as error:
             problems.append(f"{page_path}: {match[0]}: {error}")
@@ -594,9 +600,10 @@ def expand_markers(markdown: str, kit_root: Path, page_path: str) -> tuple[str, 
     lines = []
     for line, in_fence in walk_lines(markdown):
         whole = None if in_fence else MARKER.fullmatch(line.strip())
-        if whole is not None and whole["kind"] == "notebook":
+        if whole is not None and whole["kind"] in BLOCK_MARKERS:
             try:
-                rendered = notebook_marker(whole["args"].split(), lessons, link, kit_root)
+                handler = MARKER_HANDLERS[whole["kind"]]
+                rendered = handler(whole["args"].split(), lessons, link, kit_root)
             except MarkerError as error:
                 problems.append(f"{page_path}: {whole[0]}: {error}")
                 rendered = line.strip()
@@ -671,6 +678,39 @@ def notebook_marker(args: list[str], _: dict[str, Lesson], __: Linker, kit_root:
     return render_notebook(path, heading_offset=2)
 
 
+def portable_marker(args: list[str], lessons: dict[str, Lesson], link: Linker, _: Path) -> str:
+    """A table of every portable check (what `workbook audit` runs), from the checks themselves."""
+    rows = ["| rule | what the audit proves on your app |", "|---|---|"]
+    for lesson in sorted(lessons.values(), key=lambda item: item.number):
+        for spec in lesson_checks(lesson, []):
+            if spec.portable:
+                rule = lesson.rule(spec.rule)
+                target = f"{link(lesson_page_path(lesson))}#{rule.anchor}"
+                rows.append(f"| [{rule.id} · {rule.title}]({target}) | {spec.title} |")
+    return "\n".join(rows)
+
+
+def sizes_marker(args: list[str], lessons: dict[str, Lesson], link: Linker, _: Path) -> str:
+    """Each lesson's size, measured on its reference path: the lines a learner changes to go
+    from the starter to the solution, and the checks that grade them."""
+    rows = ["| lesson | part | lines changed, starter to solution | checks |", "|---|---|---|---|"]
+    for lesson in sorted(lessons.values(), key=lambda item: item.number):
+        starter = lesson_files.read_texts(starter_folder(lesson), beside=lesson_files.LESSON_TEXT)
+        solution = lesson_files.read_texts(lesson.solution_dir)
+        changed = sum(
+            1
+            for path in starter.keys() | solution.keys()
+            for line in difflib.unified_diff(
+                starter.get(path, "").splitlines(), solution.get(path, "").splitlines(), n=0
+            )
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        )
+        checks = len(lesson_checks(lesson, []))
+        title = f"[{lesson.number} · {lesson.title}]({link(lesson_page_path(lesson))})"
+        rows.append(f"| {title} | {lesson.part} | {changed} | {checks} |")
+    return "\n".join(rows)
+
+
 def one_argument(args: list[str]) -> str:
     if len(args) != 1:
         raise MarkerError("takes exactly one argument")
@@ -682,6 +722,8 @@ MARKER_HANDLERS: dict[str, Callable[[list[str], dict[str, Lesson], Linker, Path]
     "rule": rule_marker,
     "check": check_marker,
     "notebook": notebook_marker,
+    "portable": portable_marker,
+    "sizes": sizes_marker,
 }
 
 
