@@ -115,7 +115,7 @@ def stale(markdown: str, kit_root: Path) -> list[str]:
         except SnippetError as error:
             problems.append(f"line {snippet.line}: {error}")
             continue
-        if snippet.code.rstrip("\n") != expected:
+        if textwrap.dedent(snippet.code).rstrip("\n") != expected:  # a method may keep its indent
             problems.append(f"line {snippet.line}: the block differs from {snippet.reference}")
     return problems
 
