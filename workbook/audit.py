@@ -134,19 +134,21 @@ def plan(settings: Settings) -> tuple[list[Planned], dict[str, str]]:
 @check("00.0")
 async def the_app_serves_its_openapi_document(ctx: Check) -> None:
     """The app imports, starts its lifespan and serves its OpenAPI document."""
+    path = getattr(ctx.app(), "openapi_url", "/openapi.json")
+    expect(
+        path is not None,
+        expected="the OpenAPI document, where the audit finds the routes; this app has "
+        "openapi_url=None (a production setting?): audit it with the settings of a test run",
+        got="no OpenAPI document",
+    )
     async with ctx.client() as client:
-        response = await client.get(_openapi_path(ctx))
+        response = await client.get(str(path))
     expect(
         response.status_code == 200,
-        expected="the OpenAPI document at /openapi.json (the audit finds routes there)",
+        expected=f"the OpenAPI document at {path} (the audit finds routes there)",
         got=response,
         response=response,
     )
-
-
-def _openapi_path(ctx: Check) -> str:
-    app = ctx.app()
-    return str(getattr(app, "openapi_url", None) or "/openapi.json")
 
 
 def audited_target(lesson: Lesson, settings: Settings, project: Path) -> Target:
@@ -177,7 +179,9 @@ def run(settings: Settings, project: Path) -> tuple[int, str]:
         probe_spec, audited_target(probe_lesson, settings, project), "none"
     )
     if not probe.passed:
-        reason = probe.error or (probe.failure.got if probe.failure else "")
+        failure = probe.failure
+        said = f"expected {failure.expected}; got {failure.got}" if failure else ""
+        reason = probe.error or said
         return 2, f"workbook audit: {settings.app} cannot be audited: {reason}"
     jobs = [
         supervisor.Job(item.spec, audited_target(item.lesson, settings, project), "none")

@@ -1,0 +1,134 @@
+"""`workbook audit` on apps that are not the kit's: a team's service, broken apps, and every
+lesson's own solution and starter (its portable rules pass on the one and fail on the other)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from workbook.harness import load_checks
+from workbook.lessons import find_kit_root, loadable_lessons
+
+KIT_ROOT = find_kit_root(Path(__file__).parent)
+SERVICE = Path(__file__).parent / "audit_service"
+WORKBOOK = str(Path(sys.executable).with_name("workbook"))
+# What the audit must say of the team's service: these verdicts, and no other rule.
+EXPECTED_SERVICE_VERDICTS = {
+    "22.2": "passed",  # secured routes challenge with Bearer
+    "24.1": "failed",  # allow_origins=["*"] with credentials
+    "25.1": "failed",  # no security headers
+    "25.2": "failed",
+    "25.3": "not applicable",  # no HTML routes
+    "30.1": "failed",  # no request id
+    "30.2": "failed",
+    "32.3": "failed",  # no readiness probe
+    "36.1": "failed",  # GET /items/{item_id} returns a hand-built dict
+    "37.2": "failed",  # no body size limit
+    "41.1": "failed",  # unversioned paths
+    "41.3": "failed",
+    "42.1": "failed",  # FastAPI's default summaries, no descriptions
+    "42.2": "failed",
+    "42.3": "failed",
+    "42.4": "failed",
+    "42.5": "failed",
+    "44.1": "passed",  # no generated safe request gets a 5xx
+}
+
+
+def audit(project: Path, *arguments: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [WORKBOOK, "audit", *arguments],
+        cwd=project,
+        env={**os.environ, **variables},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_a_teams_service_gets_exactly_its_known_verdicts(tmp_path: Path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'service.db'}"
+    started = time.perf_counter()
+    result = audit(SERVICE, "app.main:app", "--format", "json", SERVICE_DATABASE_URL=database)
+    seconds = time.perf_counter() - started
+    assert result.returncode == 1, result.stderr
+    verdicts = {rule["rule"]: rule["verdict"] for rule in json.loads(result.stdout)["rules"]}
+    assert verdicts == EXPECTED_SERVICE_VERDICTS
+    assert seconds < 60
+
+
+def test_markdown_for_a_pull_request_and_a_reasoned_ignore(tmp_path: Path) -> None:
+    project = tmp_path / "service"
+    shutil.copytree(SERVICE, project)
+    (project / "pyproject.toml").write_text(
+        '[tool.workbook.audit]\napp = "app.main:app"\nselect = ["24", "25"]\n\n'
+        '[tool.workbook.audit.ignore]\n"24.1" = "internal API, no browsers"\n'
+    )
+    database = f"sqlite+aiosqlite:///{tmp_path / 'service.db'}"
+    result = audit(project, "--format", "markdown", SERVICE_DATABASE_URL=database)
+    assert result.returncode == 1  # 25.1 still fails
+    assert "| 24.1 | ignored | internal API, no browsers |" in result.stdout
+    assert "❌ failed" in result.stdout
+    assert "<details><summary>25.1" in result.stdout
+    assert "30.1" not in result.stdout  # not selected
+
+
+@pytest.mark.parametrize(
+    ("main", "message"),
+    [
+        ("import nowhere_to_be_found\n", "cannot be audited: importing app.main failed"),
+        ("from fastapi import FastAPI\napp = FastAPI(openapi_url=None)\n", "the OpenAPI document"),
+        (
+            "import asyncio\nfrom contextlib import asynccontextmanager\nfrom fastapi import "
+            "FastAPI\n\n\n@asynccontextmanager\nasync def lifespan(app):\n    await "
+            "asyncio.Event().wait()\n    yield\n\n\napp = FastAPI(lifespan=lifespan)\n",
+            "lifespan did not finish starting",
+        ),
+    ],
+    ids=["import-fails", "no-openapi", "lifespan-hangs"],
+)
+def test_an_app_that_cannot_be_audited_says_why(tmp_path: Path, main: str, message: str) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "main.py").write_text(main)
+    started = time.perf_counter()
+    result = audit(tmp_path, "app.main:app")
+    assert result.returncode == 2
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert time.perf_counter() - started < 30
+
+
+PORTABLE_LESSONS = [
+    lesson
+    for lesson in loadable_lessons(KIT_ROOT)
+    if any(spec.portable for spec in load_checks(lesson))
+]
+
+
+@pytest.mark.parametrize("lesson", PORTABLE_LESSONS, ids=[item.name for item in PORTABLE_LESSONS])
+def test_a_lessons_portable_rules_pass_on_its_solution_and_fail_on_its_starter(
+    lesson: object, tmp_path: Path
+) -> None:
+    from workbook.lessons import Lesson
+
+    assert isinstance(lesson, Lesson)
+    portable = {spec.rule for spec in load_checks(lesson) if spec.portable}
+    variables = {
+        "APP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'app.db'}",
+        **dict(lesson.environment),
+    }
+    for folder, wanted in ((lesson.solution_dir, {"passed"}), (lesson.lesson_dir, {"failed"})):
+        result = audit(folder, "app.main:app", "--format", "json", "--select", lesson.number,
+                       **variables)
+        assert result.returncode in (0, 1), result.stderr
+        verdicts = {rule["rule"]: rule["verdict"] for rule in json.loads(result.stdout)["rules"]}
+        assert set(verdicts) == portable
+        wrong = {rule: verdict for rule, verdict in verdicts.items() if verdict not in wanted}
+        assert not wrong, f"{folder.relative_to(KIT_ROOT)}: {wrong}"
