@@ -57,9 +57,8 @@ async def login(
 ) -> Token:
     user = await session.scalar(select(UserRow).where(UserRow.email == form.username))
     if user is None or not password_hash.verify(form.password, user.password_hash):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "wrong credentials", headers={"WWW-Authenticate": "Bearer"}
-        )
+        challenge = {"WWW-Authenticate": "Bearer"}
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong credentials", headers=challenge)
     return Token(access_token=make_token(user.id))
 
 
