@@ -94,6 +94,18 @@ def test_the_lesson_text_has_a_heading_per_rule(lesson: Lesson) -> None:
     assert headings == expected
 
 
+def test_the_starters_file_list_is_current(lesson: Lesson) -> None:
+    """checks/NN/starter.sha256 lists the starter as shipped, so `reset` and "not started"
+    work without git and whatever the learner committed."""
+    from workbook import pristine
+
+    listed = pristine.shipped(lesson)
+    assert listed is not None, f"run `python -m workbook.pristine write {lesson.number}`"
+    assert listed == pristine.hashes(lesson.lesson_dir), (
+        f"the starter changed: review, then `python -m workbook.pristine write {lesson.number}`"
+    )
+
+
 MIN_VARIANTS_PER_RULE = 2
 
 
