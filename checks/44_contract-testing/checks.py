@@ -90,6 +90,7 @@ def no_local_constants() -> Iterator[None]:
 def _generate(document: dict[str, Any], methods: Sequence[str] | None) -> list[Generated]:
     import schemathesis
     from hypothesis import HealthCheck, Phase, given, seed, settings
+    from hypothesis.errors import Unsatisfiable
     from schemathesis import GenerationMode
     from schemathesis.core.result import Ok
 
@@ -120,7 +121,10 @@ def _generate(document: dict[str, Any], methods: Sequence[str] | None) -> list[G
             def collect(case: Any) -> None:
                 cases.append(case)  # noqa: B023 - collect() runs before the loop moves on
 
-            collect()
+            try:
+                collect()
+            except Unsatisfiable:
+                continue  # nothing to negate (an operation without parameters or body)
             label = f"{operation.method.upper()} {operation.path}"
             generated.extend(
                 Generated(label, mode.value, case, transport_kwargs(case)) for case in cases
