@@ -36,6 +36,8 @@ RUFF_SELECT = (
 RUFF_OPTIONS = (
     "--isolated",
     "--no-cache",
+    # A `# noqa` comment silences a finding without fixing it: the checks read past it.
+    "--ignore-noqa",
     "--select", ",".join(RUFF_SELECT),
     # The kit's own choice (pyproject.toml): `ProjectNotFound` needs no `Error` suffix.
     "--extend-ignore", "N818",
@@ -93,6 +95,7 @@ class Report:
     mypy: tuple[Finding, ...]
     any_uses: tuple[Finding, ...]
     boolean_names: tuple[Finding, ...]
+    blind_suppress: tuple[Finding, ...] = ()
 
     @property
     def syntax_errors(self) -> list[Finding]:
@@ -108,9 +111,7 @@ _REPORTS: dict[str, Report] = {}  # per process, keyed by a hash of the learner'
 
 def python_files(root: Path) -> list[Path]:
     package = root / "app"
-    return sorted(
-        path for path in package.rglob("*.py") if "__pycache__" not in path.parts
-    )
+    return sorted(path for path in package.rglob("*.py") if "__pycache__" not in path.parts)
 
 
 def fingerprint(root: Path) -> str:
@@ -128,9 +129,7 @@ def mypy_cache_dir(ctx: Check) -> Path:
 
 
 async def run_tool(ctx: Check, *arguments: str) -> tuple[int, str, str]:
-    environment = {
-        name: value for name, value in os.environ.items() if not name.startswith("MYPY")
-    }
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("MYPY")}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -211,6 +210,7 @@ async def report(ctx: Check) -> Report:
             mypy=mypy,
             any_uses=tuple(find_any_uses(sources)),
             boolean_names=tuple(find_boolean_names(sources)),
+            blind_suppress=tuple(find_blind_suppress(sources)),
         )
     return _REPORTS[key]
 
@@ -254,11 +254,49 @@ def names_any(node: ast.Name | ast.Attribute, aliases: set[str]) -> bool:
     )
 
 
+BLIND_EXCEPTIONS = frozenset({"Exception", "BaseException"})
+
+
+def find_blind_suppress(sources: Iterable[tuple[str, ast.Module]]) -> Iterator[Finding]:
+    """`contextlib.suppress(Exception)`: a blind except that ruff's BLE001 does not see."""
+    for path, tree in sources:
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and called_name(node.func) == "suppress"):
+                continue
+            blind = [arg for arg in node.args if called_name(arg) in BLIND_EXCEPTIONS]
+            if blind:
+                yield Finding(
+                    "workbook",
+                    "blind-suppress",
+                    path,
+                    node.lineno,
+                    f"suppress({called_name(blind[0])}) swallows every error, like a blind except",
+                )
+
+
+def called_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
 def find_boolean_names(sources: Iterable[tuple[str, ast.Module]]) -> Iterator[Finding]:
     """Names bound to a boolean that do not start with an auxiliary verb."""
+    sources = list(sources)
+    # The package's own functions declared `-> bool` return booleans too.
+    predicates = frozenset(
+        node.name
+        for _, tree in sources
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.returns is not None
+        and is_bool_annotation(node.returns)
+    )
     seen: set[tuple[str, int, str]] = set()
     for path, tree in sources:
-        for line, name in boolean_bindings(tree):
+        for line, name in boolean_bindings(tree, predicates):
             if reads_as_question(name) or (path, line, name) in seen:
                 continue
             seen.add((path, line, name))
@@ -271,14 +309,23 @@ def find_boolean_names(sources: Iterable[tuple[str, ast.Module]]) -> Iterator[Fi
             )
 
 
-def boolean_bindings(tree: ast.Module) -> Iterator[tuple[int, str]]:
+def boolean_bindings(
+    tree: ast.Module, predicates: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             yield from boolean_parameters(node.args)
         elif isinstance(node, ast.AnnAssign) and is_bool_annotation(node.annotation):
             yield from bound_names(node.lineno, [node.target])
-        elif isinstance(node, ast.Assign) and is_boolean_expression(node.value):
+        elif isinstance(node, ast.Assign) and (
+            is_boolean_expression(node.value) or calls_one_of(node.value, predicates)
+        ):
             yield from bound_names(node.lineno, node.targets)
+
+
+def calls_one_of(value: ast.expr, predicates: frozenset[str]) -> bool:
+    """A call to one of the package's own functions declared `-> bool`."""
+    return isinstance(value, ast.Call) and called_name(value.func) in predicates
 
 
 def boolean_parameters(arguments: ast.arguments) -> Iterator[tuple[int, str]]:
@@ -408,9 +455,11 @@ def expect_none(
 
 def reproduce(tool: str) -> str:
     if tool == "ruff":
-        return "reproduce: python -m ruff check " + " ".join(
-            f"'{option}'" if " " in option else option for option in RUFF_OPTIONS
-        ) + " app"
+        return (
+            "reproduce: python -m ruff check "
+            + " ".join(f"'{option}'" if " " in option else option for option in RUFF_OPTIONS)
+            + " app"
+        )
     return "reproduce: python -m mypy --strict app"
 
 
@@ -490,12 +539,13 @@ async def mentions_do_not_leak_between_comments(ctx: Check) -> None:
 
 @check("10.5")
 async def exceptions_are_caught_by_name(ctx: Check) -> None:
-    """No bare `except:` and no blind `except Exception` (ruff E722, BLE001)."""
+    """No bare `except:`, no blind `except Exception`, no `suppress(Exception)`."""
     found = await report(ctx)
     expect_none(
         found,
-        filter(ruff_codes("E722", "BLE001"), found.ruff),
-        expected="every except clause names the exceptions it expects (ruff E722, BLE001)",
+        [*filter(ruff_codes("E722", "BLE001"), found.ruff), *found.blind_suppress],
+        expected="every except clause (and every contextlib.suppress) names the exceptions it "
+        "expects (ruff E722, BLE001, and this lesson's scan for suppress(Exception))",
         note="a bare except also catches KeyboardInterrupt, SystemExit and cancellation; "
         "better still, a guard clause makes the error impossible",
     )

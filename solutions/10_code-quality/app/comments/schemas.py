@@ -26,3 +26,9 @@ class CommentRead(BaseModel):
     preview: str
     mentions: list[str]
     is_pinned: bool
+
+
+class ErrorMessage(BaseModel):
+    """The body of a 400: `{"detail": "..."}`."""
+
+    detail: str

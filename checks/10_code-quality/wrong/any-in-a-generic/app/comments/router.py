@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, status
 
-from app.comments.schemas import CommentCreate, CommentRead
+from app.comments.schemas import CommentCreate, CommentRead, ErrorMessage
 from app.comments.service import CommentStore, to_read
 
 router = APIRouter(prefix="/tasks/{task_id}/comments", tags=["comments"])
@@ -20,7 +20,11 @@ def get_store(request: Request) -> CommentStore:
 Store = Annotated[CommentStore, Depends(get_store)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={400: {"model": ErrorMessage, "description": "The body is not JSON"}},
+)
 def add_comment(task_id: TaskId, payload: CommentCreate, store: Store) -> CommentRead:
     return CommentRead.model_validate(to_read(store.add(task_id, payload)))
 
