@@ -6,7 +6,7 @@ afterwards. Concurrency is real: requests with one key are sent together with
 """
 
 import asyncio
-import uuid
+import itertools
 from typing import Any
 
 import httpx
@@ -16,8 +16,12 @@ from workbook.harness import Check, check, error_fields, expect, expect_status, 
 CONCURRENT_REQUESTS = 10
 
 
+_keys = itertools.count(1)
+
+
 def new_key() -> str:
-    return str(uuid.uuid4())
+    """A fresh key; the same sequence on every run, so reports stay comparable."""
+    return f"3f1c9a52-key-{next(_keys):04d}"
 
 
 async def new_project(client: httpx.AsyncClient) -> int:
@@ -55,8 +59,12 @@ async def tasks_are_created_and_listed(ctx: Check) -> None:
         created = await create_task(client, project_id, "design")
         tasks = await stored_tasks(client, project_id)
     expect_status(created, 201, because="a valid task is created")
-    expect(titles(tasks) == ["design"], expected="the one task created", got=titles(tasks),
-           response=created)
+    expect(
+        titles(tasks) == ["design"],
+        expected="the one task created",
+        got=titles(tasks),
+        response=created,
+    )
 
 
 @check("19.1", baseline=True)
@@ -69,8 +77,12 @@ async def different_keys_are_different_creates(ctx: Check) -> None:
         tasks = await stored_tasks(client, project_id)
     expect_status(first, 201, because="a new key is a new create")
     expect_status(second, 201, because="another new key is another create")
-    expect(len(tasks) == 2, expected="two tasks: a key, not a body, identifies a request",
-           got=titles(tasks), response=second)
+    expect(
+        len(tasks) == 2,
+        expected="two tasks: a key, not a body, identifies a request",
+        got=titles(tasks),
+        response=second,
+    )
 
 
 @check("19.1")
@@ -99,14 +111,17 @@ async def a_retry_replays_the_stored_response(ctx: Check) -> None:
 
 @check("19.2")
 async def a_key_reused_for_another_body_is_refused(ctx: Check) -> None:
-    """A key sent again with a different body gets 422 and creates nothing."""
+    """A key sent again with another body, or to another path, gets 422 and creates nothing."""
     key = new_key()
     async with ctx.client() as client:
         project_id = await new_project(client)
+        other_project = await new_project(client)
         first = await create_task(client, project_id, "design", key)
         reused = await create_task(client, project_id, "deploy", key)
+        elsewhere = await create_task(client, other_project, "design", key)
         retry = await create_task(client, project_id, "design", key)
         tasks = await stored_tasks(client, project_id)
+        other_tasks = await stored_tasks(client, other_project)
     expect_status(first, 201, because="a valid task is created")
     expect_status(reused, 422, because="the key already stands for a request with another body")
     expect(
@@ -114,6 +129,18 @@ async def a_key_reused_for_another_body_is_refused(ctx: Check) -> None:
         expected="only the first task: a refused request creates nothing",
         got=titles(tasks),
         response=reused,
+    )
+    expect_status(
+        elsewhere,
+        422,
+        because="the key stands for a create in another project: the fingerprint covers the "
+        "method, the path and the body",
+    )
+    expect(
+        not other_tasks,
+        expected="no task created in the other project",
+        got=titles(other_tasks),
+        response=elsewhere,
     )
     expect(
         retry.status_code == first.status_code and json_body(retry) == json_body(first),
@@ -132,11 +159,18 @@ async def a_malformed_key_is_refused(ctx: Check) -> None:
         oversized = await create_task(client, project_id, "design", "k" * 5000)
         tasks = await stored_tasks(client, project_id)
     for response in (empty, oversized):
-        expect(400 <= response.status_code < 500,
-               expected="a 4xx answer: a key is 1 to 255 characters",
-               got=response, response=response)
-    expect(not tasks, expected="no task created with a malformed key", got=titles(tasks),
-           response=oversized)
+        expect(
+            400 <= response.status_code < 500,
+            expected="a 4xx answer: a key is 1 to 255 characters",
+            got=response,
+            response=response,
+        )
+    expect(
+        not tasks,
+        expected="no task created with a malformed key",
+        got=titles(tasks),
+        response=oversized,
+    )
 
 
 @check("19.1", baseline=True)
@@ -149,8 +183,12 @@ async def a_malformed_body_is_refused(ctx: Check) -> None:
                 f"/projects/{project_id}/tasks", json={"title": 42}, headers=headers
             )
             expect_status(response, 422, because="a title is text")
-            expect("title" in error_fields(json_body(response)),
-                   expected="the 422 to name `title`", got=response, response=response)
+            expect(
+                "title" in error_fields(json_body(response)),
+                expected="the 422 to name `title`",
+                got=response,
+                response=response,
+            )
 
 
 @check("19.3")
@@ -175,8 +213,12 @@ async def concurrent_requests_with_one_key_create_one_task(ctx: Check) -> None:
     created = [response for response in responses if response.status_code == 201]
     # A request still in flight under the same key may be answered 409 (retry later).
     others = [response for response in responses if response.status_code not in (201, 409)]
-    expect(bool(created) and not others, expected="201 answers (409 allowed while in flight)",
-           got=f"statuses {statuses}", response=(others or responses)[0])
+    expect(
+        bool(created) and not others,
+        expected="201 answers (409 allowed while in flight)",
+        got=f"statuses {statuses}",
+        response=(others or responses)[0],
+    )
     bodies = {response.text for response in created}
     expect(
         all(json_body(response) == json_body(created[0]) for response in created),

@@ -3,16 +3,25 @@
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Header, HTTPException, Path, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import SessionDep
 from app.idempotency import service as idempotency
 from app.idempotency.service import StoredResponse
 from app.tasks import service
-from app.tasks.schemas import ProjectCreate, ProjectRead, TaskCreate, TaskRead
+from app.tasks.schemas import ErrorMessage, ProjectCreate, ProjectRead, TaskCreate, TaskRead
 
 router = APIRouter(prefix="/projects", tags=["projects"])
+# Ids are 32-bit integer keys: a larger number is a 422, not a database overflow.
+ProjectId = Annotated[int, Path(gt=0, le=2**31 - 1)]
+# Every answer a route can give is in the contract.
+MALFORMED: dict[int | str, dict[str, object]] = {
+    status.HTTP_400_BAD_REQUEST: {"model": ErrorMessage, "description": "Body is not JSON"}
+}
+NOT_FOUND: dict[int | str, dict[str, object]] = {
+    status.HTTP_404_NOT_FOUND: {"model": ErrorMessage, "description": "No such project"}
+}
 
 IdempotencyKey = Annotated[
     str | None,
@@ -24,7 +33,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=MALFORMED)
 async def create_project(payload: ProjectCreate, session: SessionDep) -> ProjectRead:
     return ProjectRead.model_validate(await service.add_project(session, payload.name))
 
@@ -33,10 +42,14 @@ async def create_project(payload: ProjectCreate, session: SessionDep) -> Project
     "/{project_id}/tasks",
     status_code=status.HTTP_201_CREATED,
     response_model=TaskRead,
-    responses={422: {"description": "Invalid body, or the key was used for another request"}},
+    responses={
+        **MALFORMED,
+        **NOT_FOUND,
+        422: {"description": "Invalid body, or the key was used for another request"},
+    },
 )
 async def create_task(
-    project_id: int,
+    project_id: ProjectId,
     payload: TaskCreate,
     request: Request,
     session: SessionDep,
@@ -55,13 +68,11 @@ async def create_task(
     except service.ProjectNotFoundError:
         raise project_not_found(project_id) from None
     headers = {"Idempotent-Replayed": "true"} if stored.is_replay else None
-    return Response(
-        stored.body, stored.status_code, headers=headers, media_type="application/json"
-    )
+    return Response(stored.body, stored.status_code, headers=headers, media_type="application/json")
 
 
-@router.get("/{project_id}/tasks")
-async def list_tasks(project_id: int, session: SessionDep) -> list[TaskRead]:
+@router.get("/{project_id}/tasks", responses=NOT_FOUND)
+async def list_tasks(project_id: ProjectId, session: SessionDep) -> list[TaskRead]:
     try:
         tasks = await service.list_tasks(session, project_id)
     except service.ProjectNotFoundError:

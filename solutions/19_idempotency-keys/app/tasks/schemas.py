@@ -4,8 +4,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# No control characters: PostgreSQL refuses NUL in text, and none belongs in a name anyway.
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=PRINTABLE)
+]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=PRINTABLE)
+]
 
 
 class ProjectCreate(BaseModel):
@@ -34,3 +40,9 @@ class TaskRead(BaseModel):
     project_id: int
     title: str
     is_done: bool
+
+
+class ErrorMessage(BaseModel):
+    """The body of an error answer: what went wrong, for a person to read."""
+
+    detail: str
