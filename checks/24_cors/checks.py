@@ -36,7 +36,10 @@ LOOKALIKES = (
 )
 USED_METHODS = frozenset({"GET", "POST", "PATCH", "DELETE"})
 ALWAYS_ALLOWED_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS"})  # CORS-safelisted
-UNLISTED_HEADER = "x-debug-impersonate"
+# Request headers the API does not read: a page must not be allowed to send them. A forged
+# X-Forwarded-For fools whatever trusts it for the client's address; X-Requested-With is what
+# some CSRF defences take as proof that a request is not cross-site.
+UNUSED_HEADERS = ("x-debug-impersonate", "x-forwarded-for", "x-requested-with")
 
 
 def configure(ctx: Check) -> None:
@@ -72,6 +75,12 @@ def cors_headers(response: httpx.Response) -> str:
         name: value for name, value in response.headers.items()
         if name.lower().startswith("access-control-") or name.lower() == "vary"
     }
+    # What a browser decides on first, so that a long answer is cut after it, not before.
+    first = ("access-control-allow-origin", "access-control-allow-credentials",
+             "access-control-allow-methods", "access-control-allow-headers")
+    shown = dict(sorted(shown.items(), key=lambda item: (
+        first.index(item[0].lower()) if item[0].lower() in first else len(first)
+    )))
     return f"{response.status_code} with " + (
         ", ".join(f"{name}: {value}" for name, value in shown.items()) or "no CORS headers"
     )
@@ -203,9 +212,80 @@ async def lookalike_origins_are_refused(ctx: Check) -> None:
 
 
 @check("24.1")
+async def without_the_setting_no_origin_is_allowed(ctx: Check) -> None:
+    """APP_CORS_ORIGINS unset: the default is empty, so no origin at all is allowed."""
+    ctx.setenv("APP_CORS_ORIGINS", None)
+    async with ctx.client(ctx.fresh_app()) as client:
+        for origin in (ALLOWED, ALSO_ALLOWED, "http://localhost:3000", "http://localhost:8000",
+                       UNKNOWN):
+            for response in (
+                await preflight(client, origin, "POST", "content-type"),
+                await credentialed_get(client, origin),
+            ):
+                expect(
+                    allow_origin(response) is None,
+                    expected=f"no Access-Control-Allow-Origin for {origin} when APP_CORS_ORIGINS "
+                    "is not set: the default is an empty list, no cross-origin access",
+                    got=cors_headers(response),
+                    response=response,
+                    note="a missing setting must fail closed: not `*`, and not development "
+                    "origins that would ship to production with the default",
+                )
+
+
+# Origins unlike the ones the other checks configure: the list must come from the setting.
+OTHER_ORIGINS = ("https://tasks.example.org", "http://board.example.net")
+
+
+@check("24.1")
+async def the_allowed_origins_come_from_the_setting(ctx: Check) -> None:
+    """Other origins in APP_CORS_ORIGINS are allowed instead, and only they."""
+    ctx.setenv("APP_CORS_ORIGINS", json.dumps(list(OTHER_ORIGINS)))
+    async with ctx.client(ctx.fresh_app()) as client:
+        for origin in OTHER_ORIGINS:
+            response = await preflight(client, origin, "POST", "content-type")
+            expect(
+                allow_origin(response) == origin
+                and response.headers.get("access-control-allow-credentials") == "true",
+                expected=f"Access-Control-Allow-Origin: {origin} with credentials, since "
+                f"APP_CORS_ORIGINS={json.dumps(list(OTHER_ORIGINS))}",
+                got=cors_headers(response),
+                response=response,
+                note="the allowed origins are the setting's value, read when the app is built",
+            )
+        for origin in (ALLOWED, ALSO_ALLOWED):
+            for response in (
+                await preflight(client, origin, "POST", "content-type"),
+                await credentialed_get(client, origin),
+            ):
+                expect(
+                    allow_origin(response) is None,
+                    expected=f"no Access-Control-Allow-Origin for {origin}: it is not in "
+                    f"APP_CORS_ORIGINS={json.dumps(list(OTHER_ORIGINS))}",
+                    got=cors_headers(response),
+                    response=response,
+                    note="the allowed origins are the setting's value, not a list in the code",
+                )
+
+
+# Not exact origins: a wildcard, a pattern, a path, a trailing slash, no scheme, `null`.
+NOT_ORIGINS = (
+    ["*"],
+    [ALLOWED, "*"],
+    ["https://*.example.com"],
+    [ALLOWED + "/"],
+    [ALLOWED + "/app"],
+    ["https://app\\.example\\.com"],
+    ["https://.*\\.example\\.com"],
+    ["app.example.com"],
+    ["null"],
+)
+
+
+@check("24.1")
 async def a_wildcard_origin_in_the_settings_stops_start_up(ctx: Check) -> None:
-    """APP_CORS_ORIGINS with `*` (or a pattern) makes the service refuse to start."""
-    for origins in (["*"], [ALLOWED, "*"], ["https://*.example.com"]):
+    """APP_CORS_ORIGINS with anything but exact origins (`*`, pattern, path, `/`) stops start-up."""
+    for origins in NOT_ORIGINS:
         ctx.setenv("APP_CORS_ORIGINS", json.dumps(origins))
         try:
             async with ctx.client(fresh_app(ctx)) as client:
@@ -235,21 +315,28 @@ def fresh_app(ctx: Check) -> ASGIApp:
 
 @check("24.2", baseline=True)
 async def a_preflight_for_what_the_api_uses_succeeds(ctx: Check) -> None:
-    """A preflight for DELETE with Authorization and Content-Type from the allowed origin works."""
+    """A preflight for each method the routes have, with Authorization, Content-Type, works."""
     configure(ctx)
     async with ctx.client() as client:
-        response = await preflight(client, ALLOWED, "DELETE", "authorization,content-type",
-                                   path="/tasks/1")
-    allowed_headers = listed(response.headers.get("access-control-allow-headers"))
-    expect(
-        response.is_success and "DELETE" in listed(
-            response.headers.get("access-control-allow-methods")
-        ) and ({"AUTHORIZATION", "CONTENT-TYPE"} <= allowed_headers or "*" in allowed_headers),
-        expected="2xx with DELETE in Access-Control-Allow-Methods and Authorization, "
-        "Content-Type in Access-Control-Allow-Headers",
-        got=cors_headers(response),
-        response=response,
-    )
+        used = api_methods(json_body(await client.get("/openapi.json"))) - {"HEAD", "OPTIONS"}
+        for method in sorted(used | {"DELETE", "PATCH"}):
+            response = await preflight(client, ALLOWED, method, "authorization,content-type",
+                                       path="/tasks/1")
+            allowed_headers = listed(response.headers.get("access-control-allow-headers"))
+            expect(
+                response.is_success and method in listed(
+                    response.headers.get("access-control-allow-methods")
+                ) and (
+                    {"AUTHORIZATION", "CONTENT-TYPE"} <= allowed_headers
+                    or "*" in allowed_headers
+                ),
+                expected=f"2xx with {method} in Access-Control-Allow-Methods and Authorization, "
+                "Content-Type in Access-Control-Allow-Headers: the API has "
+                f"{', '.join(sorted(used))} routes, and a browser page cannot call one whose "
+                "method the preflight refuses",
+                got=cors_headers(response),
+                response=response,
+            )
 
 
 @check("24.2")
@@ -280,16 +367,17 @@ async def only_the_methods_the_api_uses_are_allowed(ctx: Check) -> None:
 
 @check("24.2")
 async def a_header_the_api_does_not_use_is_refused(ctx: Check) -> None:
-    """A preflight asking for an unlisted request header is refused (the header not allowed)."""
+    """A preflight for a header the API does not read (X-Forwarded-For, say) is refused."""
     configure(ctx)
     async with ctx.client() as client:
-        response = await preflight(client, ALLOWED, "POST", f"content-type,{UNLISTED_HEADER}")
-    allowed_headers = listed(response.headers.get("access-control-allow-headers"))
-    expect(
-        not response.is_success
-        or (UNLISTED_HEADER.upper() not in allowed_headers and "*" not in allowed_headers),
-        expected=f"{UNLISTED_HEADER} not in Access-Control-Allow-Headers: allow the headers the "
-        "API reads (Authorization, Content-Type), not whatever a page asks for",
-        got=cors_headers(response),
-        response=response,
-    )
+        for header in UNUSED_HEADERS:
+            response = await preflight(client, ALLOWED, "POST", f"content-type,{header}")
+            allowed_headers = listed(response.headers.get("access-control-allow-headers"))
+            expect(
+                not response.is_success
+                or (header.upper() not in allowed_headers and "*" not in allowed_headers),
+                expected=f"{header} not in Access-Control-Allow-Headers: allow the headers the "
+                "API reads (Authorization, Content-Type), not whatever a page asks for",
+                got=cors_headers(response),
+                response=response,
+            )
