@@ -21,7 +21,8 @@ from workbook.runner import Outcome, run_check
 from workbook.targets import WrongVariant, wrong_target, wrong_variants
 
 DOCS_ROOT = "<docs>/"  # golden reports are the same wherever the docs are published
-_TEMPORARY_PATH = re.compile(r"/tmp/workbook-[^/\s'\"]*")
+# The grader's scratch root and, under it, the check's or the variant's own folder.
+_TEMPORARY_PATH = re.compile(r"/tmp/workbook-[^/\s'\"]*(?:/\d\d-[^/\s'\"]*)?")
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{4,}\b")
 _LOOPBACK_PORT = re.compile(r"\b(127\.0\.0\.1|localhost|\[::1\]):\d+")
 _DURATION = re.compile(r"\b\d+\.\d+ ?(?:ms|s)\b")

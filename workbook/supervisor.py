@@ -44,7 +44,7 @@ from workbook.databases import postgres_database
 from workbook.harness import CheckSpec
 from workbook.lessons import Lesson
 from workbook.outcome import Failure, Outcome, Status
-from workbook.targets import Target
+from workbook.targets import Target, TargetKind
 
 # Past the check's own limit and the loop's cleanup, the process is killed: its alarm did not
 # end it, so something in it refuses to stop.
@@ -193,6 +193,8 @@ def _child(
     try:
         os.setpgid(0, 0)  # its own process group: the grader can end all it starts
         faulthandler.disable()  # the grader reports a crash; no interpreter dump on the screen
+        if target.kind is TargetKind.AUDITED:
+            os.dup2(2, 1)  # the service's own logs go to stderr: stdout is the audit's report
         guards.install(channel, target.root)
         imported_before = set(sys.modules)
         outcome = run_here(spec, target, backend, tmp_path=tmp_path, database_url=database_url)
