@@ -12,10 +12,15 @@ from app.tracker.schemas import MAX_ID, ProjectCreate, ProjectRead, TaskCreate, 
 router = APIRouter(tags=["tracker"])
 ProjectId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CONFLICT = {"description": "A project of that name, or a task of that title, already exists"}
+# FastAPI answers 400 to a body it cannot decode: the contract says so.
+MALFORMED = {"description": "The body is not JSON"}
+NOT_FOUND = {"description": "No such project"}
 
 
 @router.post(
-    "/projects", status_code=status.HTTP_201_CREATED, responses={status.HTTP_409_CONFLICT: CONFLICT}
+    "/projects",
+    status_code=status.HTTP_201_CREATED,
+    responses={status.HTTP_400_BAD_REQUEST: MALFORMED, status.HTTP_409_CONFLICT: CONFLICT},
 )
 async def create_project(payload: ProjectCreate, session: SessionDep) -> ProjectRead:
     project = Project(name=payload.name)
@@ -26,7 +31,11 @@ async def create_project(payload: ProjectCreate, session: SessionDep) -> Project
 @router.post(
     "/projects/{project_id}/tasks",
     status_code=status.HTTP_201_CREATED,
-    responses={status.HTTP_409_CONFLICT: CONFLICT},
+    responses={
+        status.HTTP_400_BAD_REQUEST: MALFORMED,
+        status.HTTP_404_NOT_FOUND: NOT_FOUND,
+        status.HTTP_409_CONFLICT: CONFLICT,
+    },
 )
 async def create_task(project_id: ProjectId, payload: TaskCreate, session: SessionDep) -> TaskRead:
     if await repository.get_project(session, project_id) is None:
