@@ -135,8 +135,8 @@ def _load_variant(path: Path) -> WrongVariant:
         isinstance(name, str) for name in caught_by
     ):
         raise MetadataError(f"{metadata}: 'caught_by' lists the checks that must reject it")
-    if not (path / "app").is_dir():
-        raise MetadataError(f"{path}: a variant replaces files under its own app/ folder")
+    if not files.code_files(path, beside=files.VARIANT_META):
+        raise MetadataError(f"{path}: a variant holds the files it changes in the solution")
     rule = data.get("rule", "")
     if not isinstance(rule, str):
         raise MetadataError(f"{metadata}: 'rule' is the id of the rule the mistake breaks")
