@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import jwt as pyjwt
 
 from workbook.harness import Check, check, describe_response, expect, json_body
 
@@ -249,7 +250,7 @@ async def another_users_object_is_not_found(ctx: Check) -> None:
 
 @check("23.1")
 async def lists_never_show_another_users_objects(ctx: Check) -> None:
-    """Every list, with each `*_id` filter set to ada's ids, shows grace none of ada's data."""
+    """Every list, each query parameter set to ada's ids, shows grace none of ada's data."""
     configure(ctx)
     async with ctx.client() as client:
         state = await world(client)
@@ -259,14 +260,21 @@ async def lists_never_show_another_users_objects(ctx: Check) -> None:
             if operation.template.startswith("/admin") or operation.template.startswith("/open"):
                 continue
             filters = [
-                parameter["name"]
-                for parameter in operation.operation.get("parameters", [])
-                if parameter.get("in") == "query" and str(parameter.get("name")).endswith("id")
+                parameter for parameter in operation.operation.get("parameters", [])
+                if parameter.get("in") == "query"
             ]
-            queries: list[dict[str, int]] = [{}]
-            for name in filters:
+            queries: list[dict[str, int | str]] = [{}]
+            for parameter in filters:
+                # Every query parameter, whatever its name (`owner`, `user`, `author_id`...),
+                # is given ada's ids: a renamed owner filter is the same hole.
+                name = str(parameter["name"])
+                values: list[int | str] = [state.ada.id]
                 value = known_id(name, state.ids)
-                queries += [{name: state.ada.id}] + ([{name: value}] if value else [])
+                if value and value != state.ada.id:
+                    values.append(value)
+                if resolve(state.schema, parameter.get("schema", {})).get("type") == "string":
+                    values += ["ada"]
+                queries += [{name: value} for value in values]
             for query in queries:
                 response = await client.get(
                     operation.template, params=query, headers=state.grace.headers
@@ -334,7 +342,7 @@ async def a_member_gets_403_on_every_admin_route(ctx: Check) -> None:
 
 @check("23.2")
 async def signing_up_cannot_grant_a_role(ctx: Check) -> None:
-    """A sign-up that asks for the admin role is refused or ignored: no 200 on /admin after."""
+    """A sign-up that asks for the admin role is refused (422, an unknown field)."""
     configure(ctx)
     async with ctx.client() as client:
         attempts: tuple[dict[str, object], ...] = (
@@ -343,9 +351,17 @@ async def signing_up_cannot_grant_a_role(ctx: Check) -> None:
         for number, extra in enumerate(attempts):
             name = f"mallory{number}"
             created = await sign_up(client, name, **extra)
+            expect(
+                created.status_code == 422,
+                expected=f"422 for a sign-up with {extra}: the sign-up schema has no role "
+                "field and forbids unknown fields",
+                got=created,
+                response=created,
+                note="a field that is silently ignored today is mass assignment tomorrow, when "
+                "someone copies the body into the row; and the client learns nothing of its "
+                "mistake" if created.status_code == 201 else "",
+            )
             if created.status_code != 201:
-                expect(created.status_code == 422, expected="422 (unknown field) or 201 as a "
-                       "member", got=created, response=created)
                 continue
             headers = await log_in(client, name, PASSWORD)
             response = await client.get("/admin/users", headers=headers)
@@ -357,3 +373,59 @@ async def signing_up_cannot_grant_a_role(ctx: Check) -> None:
                 response=shown(response),
             )
 
+
+
+# Claims a token might carry a role in: none of them may grant one.
+ROLE_CLAIMS: dict[str, object] = {
+    "role": "admin", "roles": ["admin"], "is_admin": True, "admin": True, "scope": "admin",
+}
+
+
+@check("23.2")
+async def a_role_in_the_token_grants_nothing(ctx: Check) -> None:
+    """A member's token with the administrator's claims gets 403: the role is read from the DB."""
+    configure(ctx)
+    async with ctx.client() as client:
+        state = await world(client)
+        admin = await log_in(client, ADMIN, ADMIN_PASSWORD)
+        users = json_body(await client.get("/admin/users", headers=admin))
+        admin_ids = [
+            user.get("id") for user in users if isinstance(users, list)
+            and isinstance(user, dict) and user.get("username") == ADMIN
+        ]
+        member_token = state.grace.headers["Authorization"].removeprefix("Bearer ")
+        header = pyjwt.get_unverified_header(member_token)
+        algorithm = str(header.get("alg", ""))
+        if not algorithm.startswith("HS") or not admin_ids:
+            return  # not a token the checks can sign: nothing to test here
+        member_claims = pyjwt.decode(member_token, options={"verify_signature": False})
+        admin_claims = pyjwt.decode(
+            admin["Authorization"].removeprefix("Bearer "), options={"verify_signature": False}
+        )
+        # The administrator's token as it stands, but naming grace wherever it names the
+        # administrator: what a demoted administrator's token looks like, role claims and all.
+        demoted = {
+            name: member_claims[name] if value in (admin_ids[0], str(admin_ids[0]))
+            and name in member_claims else value
+            for name, value in admin_claims.items()
+        }
+        guessed = {**member_claims, **ROLE_CLAIMS}
+        key = GRADING["APP_JWT_SECRET_KEY"]
+        for claims, what in (
+            (demoted, "the administrator's claims (as a demoted administrator's token has)"),
+            (guessed, f"role claims {ROLE_CLAIMS}"),
+        ):
+            token = pyjwt.encode(claims, key, algorithm=algorithm, headers=header)
+            response = await client.get(
+                "/admin/users", headers={"Authorization": f"Bearer {token}"}
+            )
+            expect(
+                response.status_code in (401, 403),
+                expected=f"403 on /admin/users for grace, a member, with a correctly signed "
+                f"token carrying {what}: her role is the one in her database row, read on "
+                "each request",
+                got=response,
+                response=shown(response),
+                note="a token says what was true when it was issued: an administrator demoted "
+                "since then would keep the role until it expires",
+            )
