@@ -1,7 +1,7 @@
 """A read-through cache with a time to live: in memory, or in Redis when configured.
 
 `Cache.get_or_compute` serves a fresh entry, or computes it once however many requests miss
-at the same time (the others await the same computation), and stores it for `ttl` seconds.
+at the same time (the others await the same task), and stores it for `ttl` seconds.
 """
 
 import asyncio
@@ -81,12 +81,15 @@ class Cache:
     async def get_or_compute(
         self, key: str, compute: Callable[[], Awaitable[bytes]], now: float
     ) -> bytes:
+        # No await between the lookup and the registration: every concurrent request for the
+        # key finds the same task, whose first step is the cache lookup itself.
         cached = await self._store.get(key, now)
         if cached is not None:
             return cached
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            return await self._compute_and_store(key, compute, now)
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            value = await compute()
+            await self._store.set(key, value, self._ttl, now)
+            return value
 
     async def invalidate(self, prefix: str) -> None:
         self._writes += 1
@@ -98,9 +101,12 @@ class Cache:
         if self._in_flight.get(key) is done:
             del self._in_flight[key]
 
-    async def _compute_and_store(
+    async def _read_through(
         self, key: str, compute: Callable[[], Awaitable[bytes]], now: float
     ) -> bytes:
+        cached = await self._store.get(key, now)
+        if cached is not None:
+            return cached
         writes_before = self._writes
         value = await compute()
         if self._writes == writes_before:

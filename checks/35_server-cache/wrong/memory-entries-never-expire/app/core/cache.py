@@ -1,7 +1,7 @@
 """A read-through cache with a time to live: in memory, or in Redis when configured.
 
 `Cache.get_or_compute` serves a fresh entry, or computes it once however many requests miss
-at the same time (the others await the same computation), and stores it for `ttl` seconds.
+at the same time (the others await the same task), and stores it for `ttl` seconds.
 """
 
 import asyncio
@@ -77,12 +77,11 @@ class Cache:
     async def get_or_compute(
         self, key: str, compute: Callable[[], Awaitable[bytes]], now: float
     ) -> bytes:
-        cached = await self._store.get(key, now)
-        if cached is not None:
-            return cached
+        # No await between the lookup and the registration: every concurrent request for the
+        # key finds the same task, whose first step is the cache lookup itself.
         task = self._in_flight.get(key)
         if task is None:
-            task = asyncio.create_task(self._compute_and_store(key, compute, now))
+            task = asyncio.create_task(self._read_through(key, compute, now))
             self._in_flight[key] = task
             task.add_done_callback(lambda done: self._forget(key, done))
         # shield: one waiter's cancellation (a client gone) does not cancel the others'.
@@ -98,9 +97,12 @@ class Cache:
         if self._in_flight.get(key) is done:
             del self._in_flight[key]
 
-    async def _compute_and_store(
+    async def _read_through(
         self, key: str, compute: Callable[[], Awaitable[bytes]], now: float
     ) -> bytes:
+        cached = await self._store.get(key, now)
+        if cached is not None:
+            return cached
         writes_before = self._writes
         value = await compute()
         if self._writes == writes_before:
