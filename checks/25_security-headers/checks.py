@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 
 from workbook.harness import Check, NotApplicable, check, expect, expect_status, json_body
 
@@ -27,7 +29,17 @@ STRICT_REFERRER_POLICIES = {
     "strict-origin",
     "strict-origin-when-cross-origin",
 }
-UNSAFE_SCRIPT_SOURCES = {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"}
+# Script sources that keep scripts to the service's own origin (or to what it vouches for
+# with a nonce or a hash). Anything else, a host, a scheme (blob:, data:, https:), *,
+# 'unsafe-inline' or 'unsafe-eval', lets a script the service did not write run on the page.
+SAFE_SCRIPT_KEYWORDS = {"'self'", "'none'", "'strict-dynamic'", "'report-sample'"}
+SAFE_SCRIPT_TOKEN = re.compile(r"'(?:nonce|sha256|sha384|sha512)-[^']+'")
+# Each script directive and where the browser looks when it is absent.
+SCRIPT_DIRECTIVES = {
+    "script-src": ("script-src", "default-src"),
+    "script-src-elem": ("script-src-elem", "script-src", "default-src"),
+    "script-src-attr": ("script-src-attr", "script-src", "default-src"),
+}
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 
@@ -116,6 +128,13 @@ def header_problems(response: httpx.Response) -> list[str]:
                 f"Strict-Transport-Security: {hsts} (max-age must be at least one year, "
                 f"{ONE_YEAR} seconds, or browsers forget it between visits)"
             )
+        directives = {part.strip().lower() for part in hsts.split(";")}
+        if "includesubdomains" not in directives:
+            problems.append(
+                f"Strict-Transport-Security: {hsts} (no includeSubDomains: any subdomain, "
+                "real or spoofed on a hostile network, can still be reached over plain HTTP "
+                "and set cookies for the whole domain)"
+            )
     return problems
 
 
@@ -141,11 +160,22 @@ def csp_problems(response: httpx.Response) -> list[str]:
     directives = csp_directives(policy)
     if "default-src" not in directives:
         return [f"no default-src in `{policy}`: every kind of content not named is allowed"]
-    scripts = directives.get("script-src", directives["default-src"])
-    unsafe = sorted(set(scripts) & UNSAFE_SCRIPT_SOURCES)
-    if unsafe:
-        return [f"scripts may come from {unsafe} in `{policy}`: an injected script runs"]
-    return []
+    problems = []
+    for name, lookup in SCRIPT_DIRECTIVES.items():
+        source = next(directive for directive in lookup if directive in directives)
+        unsafe = [
+            token
+            for token in directives[source]
+            if token not in SAFE_SCRIPT_KEYWORDS and not SAFE_SCRIPT_TOKEN.fullmatch(token)
+        ]
+        if unsafe:
+            problems.append(
+                f"`{source} {' '.join(directives[source])}` (which governs {name}) "
+                f"allows {' '.join(unsafe)}: scripts the service did not write run on the page "
+                "(inline or injected, or from another host, "
+                "which anyone who can put a file there controls)"
+            )
+    return problems[:1]
 
 
 async def successful_gets(
@@ -200,7 +230,7 @@ async def successful_answers_carry_the_security_headers(ctx: Check) -> None:
             not problems,
             expected="X-Content-Type-Options: nosniff, X-Frame-Options: DENY (or SAMEORIGIN), "
             "a Referrer-Policy that does not leak URLs, Strict-Transport-Security with "
-            "max-age of a year or more",
+            "max-age of a year or more and includeSubDomains",
             got="; ".join(problems),
             response=response,
         )
@@ -311,15 +341,39 @@ async def an_oversized_body_carries_the_headers(ctx: Check) -> None:
     )
 
 
+@check("25.2")
+async def a_redirect_carries_the_headers(ctx: Check) -> None:
+    """The redirect for GET /tasks/ (to /tasks), an answer with no content type, has them."""
+    async with ctx.client() as client:
+        response = await client.get("/tasks/")
+    expect(
+        300 <= response.status_code < 400,
+        expected="a redirect from /tasks/ to /tasks (FastAPI's redirect_slashes)",
+        got=response,
+        response=response,
+    )
+    expect_headers_present(
+        response,
+        "a redirect (no body, no Content-Type: the headers go on every answer, whatever "
+        "its content type)",
+    )
+
+
 # --- 25.3 a Content-Security-Policy on HTML ---------------------------------------------------
 
 
 @check("25.3", portable=True)
 async def html_pages_carry_a_content_security_policy(ctx: Check) -> None:
-    """Every HTML page among the GET routes carries a CSP that stops injected scripts."""
+    """Every HTML page among the GET routes (and /docs, /redoc if kept) has a strict CSP."""
     async with ctx.client() as client:
         document = await openapi_document(client)
         answers = await successful_gets(client, html_get_paths(document))
+        # The interactive docs are HTML pages too, when the app keeps them.
+        for path in ("/docs", "/redoc"):
+            response = await client.get(path)
+            content_type = response.headers.get("content-type", "").lower()
+            if response.status_code == 200 and content_type.startswith("text/html"):
+                answers.append(response)
     ctx.app_errors.clear()
     if not answers:
         raise NotApplicable("no GET route without parameters answers HTML")
@@ -327,8 +381,9 @@ async def html_pages_carry_a_content_security_policy(ctx: Check) -> None:
         problems = csp_problems(response)
         expect(
             not problems,
-            expected="Content-Security-Policy with a default-src, and scripts limited to "
-            "'self' (no 'unsafe-inline', 'unsafe-eval', *, data:, http: or https:)",
+            expected="Content-Security-Policy with a default-src, and scripts (script-src, "
+            "script-src-elem, script-src-attr) limited to 'self' (no 'unsafe-inline', "
+            "'unsafe-eval', other hosts, *, or schemes such as data:, blob:, https:)",
             got="; ".join(problems),
             response=response,
         )
@@ -353,4 +408,33 @@ async def the_board_carries_a_content_security_policy(ctx: Check) -> None:
         expected="Content-Security-Policy on the HTML board, scripts limited to 'self'",
         got="; ".join(problems) + f"; headers: {dict(response.headers)}",
         response=response,
+    )
+
+
+PROBE_PATH = "/workbook-probe/another-page"
+
+
+async def probe_page() -> HTMLResponse:
+    return HTMLResponse("<!doctype html><title>probe</title><p>Another page</p>")
+
+
+@check("25.3")
+async def an_html_page_on_another_path_carries_the_policy(ctx: Check) -> None:
+    """An HTML route the check adds to the app, on a new path, also gets the CSP."""
+    app = ctx.app()
+    if not isinstance(app, FastAPI):
+        raise NotApplicable("`app` is not a FastAPI instance the check can add a route to")
+    app.add_api_route(PROBE_PATH, probe_page, methods=["GET"], include_in_schema=False)
+    async with ctx.client(app) as client:
+        response = await client.get(PROBE_PATH)
+    expect_status(response, 200, because="the check added this HTML route to the app")
+    problems = csp_problems(response)
+    expect(
+        not problems,
+        expected="Content-Security-Policy on every text/html answer, whatever its path (the "
+        "check added an HTML route at " + PROBE_PATH + ")",
+        got="; ".join(problems),
+        response=response,
+        note="Key the policy on the answer's content type: a page added next month, or an "
+        "HTML error page, is covered without anyone remembering to list its path.",
     )
