@@ -265,8 +265,8 @@ async def the_openapi_document_carries_the_constraints(ctx: Check) -> None:
     missing = [finding for finding, holds in findings.items() if not holds]
     expect(
         not missing,
-        expected="the POST /users and PATCH /users/{user_id} body schemas to declare: "
-        + "; ".join(findings),
+        expected="the create and update body schemas to carry their constraints: format, "
+        "lengths, additionalProperties false",
         got=f"missing: {'; '.join(missing)}",
         response=response,
     )

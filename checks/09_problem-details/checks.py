@@ -173,7 +173,8 @@ async def the_type_names_the_kind_of_problem(ctx: Check) -> None:
     expect(
         (not_found["type"], not_found["title"]) == (again["type"], again["title"]),
         expected="the same type and title for two occurrences of one kind of problem",
-        got=f"{not_found} and {again}",
+        got=f"type {not_found['type']!r} titled {not_found['title']!r}, then type "
+        f"{again['type']!r} titled {again['title']!r}",
         response=second,
     )
     expect(
@@ -259,7 +260,7 @@ async def an_invalid_body_is_a_problem_naming_each_field(ctx: Check) -> None:
         ECHOED not in response.text,
         expected="each entry to say what failed and where, without the `input` pydantic "
         "attaches (it echoes what the client sent)",
-        got=f"the problem repeats the value sent in `owner`: {body}",
+        got=f"the problem repeats {ECHOED!r}, the value sent in `owner`: {response.text}",
         response=response,
     )
 
