@@ -17,9 +17,11 @@
 
 # %%
 import logging
+import tempfile
 
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.internal.conjecture import providers
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -41,6 +43,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES = {GenerationMode.POSITIVE: 20, GenerationMode.NEGATIVE: 8}
 
 
+# Hypothesis keeps a cache in ./.hypothesis: keep it out of the notebooks folder.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-"))
 # Hypothesis also draws values from literals in whatever local modules are loaded, which
 # differ between processes; switched off, the same seed sends the same requests everywhere.
 providers._get_local_constants = lambda: providers.Constants()

@@ -10,6 +10,7 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -51,8 +52,14 @@ class ContractRun:
 _CACHE: dict[tuple[str, tuple[str, ...]], list[Generated]] = {}
 
 
-def generate(document: dict[str, Any], methods: Sequence[str] | None) -> list[Generated]:
+def generate(
+    document: dict[str, Any], methods: Sequence[str] | None, scratch: Path
+) -> list[Generated]:
     """The requests schemathesis generates for the document: fixed seed, bounded examples."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    # Hypothesis keeps a cache under ./.hypothesis; not in the learner's lesson folder.
+    set_hypothesis_home_dir(scratch / ".hypothesis")
     key = (json.dumps(document, sort_keys=True), tuple(methods or ()))
     if key not in _CACHE:
         with no_local_constants():
@@ -187,7 +194,7 @@ async def contract_run(
         if response.status_code != 200:
             raise Blocked(rule, f"GET /openapi.json answered {response.status_code}")
         document: dict[str, Any] = json_body(response)
-        cases = generate(document, methods)
+        cases = generate(document, methods, ctx.tmp_path)
         judge = judge_with(checks, is_5xx_judged=rule == "44.1")
         findings: list[Finding] = []
         seen: set[tuple[str, str]] = set()
