@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 import jwt
+from sqlalchemy import MetaData, select
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from workbook.harness import (
     Blocked,
@@ -41,6 +43,7 @@ GRADING = {
 }
 MAX_ACCESS_SECONDS = 15 * 60
 CONCURRENT_REFRESHES = 5
+NO_SUCH_USER = "987654"
 
 
 def configure(ctx: Check) -> None:
@@ -176,6 +179,16 @@ def expired(token: str) -> str:
     return forged_with_key(token, SECRET, iat=now - 3600, nbf=now - 3600, exp=now - 600)
 
 
+def resigned(token: str, *, drop: tuple[str, ...] = (), **changes: Any) -> str:
+    """The token with claims changed or removed, signed with the real key: what a bug in the
+    issuer, or an insider, produces; only the claim checks can refuse it."""
+    header, payload, _ = segments(token)
+    claims = {name: value for name, value in {**payload, **changes}.items() if name not in drop}
+    algorithm = str(header.get("alg", "HS256"))
+    return jwt.encode(claims, SECRET, algorithm=algorithm if algorithm.startswith("HS")
+                      else "HS256")
+
+
 def other_algorithms(token: str) -> list[str]:
     header, _, _ = segments(token)
     return [alg for alg in ("HS256", "HS384", "HS512") if alg != header.get("alg")]
@@ -291,6 +304,70 @@ async def the_service_refuses_to_start_without_a_signing_key(ctx: Check) -> None
            "tokens with a key written in the code, which anyone with the source can forge")
 
 
+@check("22.1")
+async def a_short_signing_key_stops_start_up(ctx: Check) -> None:
+    """APP_JWT_SECRET_KEY shorter than 32 characters makes the service refuse to start."""
+    configure(ctx)
+    for key in ("changeme", "k" * 31):
+        ctx.setenv("APP_JWT_SECRET_KEY", key)
+        try:
+            async with ctx.client(ctx.fresh_app()) as client:
+                response = await client.get("/openapi.json")
+        except (StartupFailed, LearnerCodeError):
+            continue
+        expect(False, expected=f"start-up (or import) to fail with APP_JWT_SECRET_KEY of {len(key)} "
+               "characters: the settings require at least 32 for HS256",
+               got=f"the app started and served requests ({response.status_code})",
+               note="an HMAC key is as strong as it is long: a short one is guessed offline "
+               "from any token the service issued, then every token can be forged")
+
+
+# The claims an access token must carry, and each refused when it is missing.
+REQUIRED_ACCESS_CLAIMS = ("sub", "exp", "iat", "jti", "type")
+REFUSED_WITHOUT = ("exp", "sub", "type")
+
+
+@check("22.1")
+async def access_tokens_carry_the_required_claims(ctx: Check) -> None:
+    """An access token carries sub (a string), exp, iat, a unique jti and type: access."""
+    configure(ctx)
+    async with ctx.client() as client:
+        await sign_up_and_log_in(client, "ada")
+        first = await sign_up_and_log_in(client, "grace")
+        second = await sign_up_and_log_in(client, "hopper")
+    payloads = [segments(session.access_token)[1] for session in (first, second)]
+    for payload in payloads:
+        missing = [claim for claim in REQUIRED_ACCESS_CLAIMS if claim not in payload]
+        expect(
+            not missing and isinstance(payload.get("sub"), str)
+            and payload.get("type") == "access",
+            expected=f"an access token with {', '.join(REQUIRED_ACCESS_CLAIMS)} "
+            "(`sub` a string, `type` \"access\")",
+            got=f"claims {sorted(payload)}" + (f", missing {missing}" if missing else "")
+            + f", sub {payload.get('sub')!r}, type {payload.get('type')!r}",
+        )
+    expect(payloads[0]["jti"] != payloads[1]["jti"],
+           expected="a unique jti in every access token", got="two tokens with the same jti")
+
+
+@check("22.1")
+async def a_token_without_a_required_claim_is_refused(ctx: Check) -> None:
+    """A correctly signed token without exp, sub or type gets 401: the claims are required."""
+    configure(ctx)
+    async with ctx.client() as client:
+        ada = await sign_up_and_log_in(client, "ada")
+        expect_works(await me(client, ada.access_token), "ada's genuine access token")
+        for claim in REFUSED_WITHOUT:
+            response = await me(client, resigned(ada.access_token, drop=(claim,)))
+            expect(
+                response.status_code == 401,
+                expected=f"401 for ada's token without `{claim}`, signed with the real key",
+                got=answered(response),
+                note="decode with options={\"require\": [...]}: a token without `exp` never "
+                "expires, one without `type` passes for any type",
+            )
+
+
 # ---------------------------------------------------------------- 22.2
 
 
@@ -327,6 +404,9 @@ async def every_refused_token_gets_a_bearer_challenge(ctx: Check) -> None:
         }
         for description, token in (await attacks(client, ada, grace)).items():
             cases[description] = await me(client, token)
+        cases["a correctly signed token for a user who does not exist (any more)"] = await me(
+            client, resigned(ada.access_token, sub=NO_SUCH_USER)
+        )
     for what, response in cases.items():
         if response.is_success:
             continue  # an accepted forgery is rule 22.1's failure, graded there
@@ -456,3 +536,64 @@ async def one_refresh_token_rotates_once_under_concurrency(ctx: Check) -> None:
         "refresh token up is one atomic update, not a read then a write",
         got=got,
     )
+
+
+@check("22.3")
+async def a_refresh_token_with_an_unknown_jti_is_refused(ctx: Check) -> None:
+    """A correctly signed refresh token whose jti the service never recorded gets 401."""
+    configure(ctx)
+    async with ctx.client() as client:
+        ada = await sign_up_and_log_in(client, "ada")
+        token = resigned(refresh_token_of(ada), jti="workbook-never-issued-0123456789abcdef")
+        response = await refresh(client, token)
+    expect_refused(response, "ada's refresh token re-signed with a jti the service never issued")
+
+
+def token_traces(token: str) -> set[str]:
+    """The token, and its signature alone (enough to re-assemble it from the claims)."""
+    return {token, token.rsplit(".", 1)[-1]}
+
+
+@check("22.3")
+async def the_refresh_token_itself_is_not_stored(ctx: Check) -> None:
+    """The database records refresh tokens by jti: no column holds a token or its signature."""
+    configure(ctx)
+    async with ctx.client() as client:
+        ada = await sign_up_and_log_in(client, "ada")
+        first = refresh_token_of(ada)
+        rotated = await refresh(client, first)
+        expect_works(rotated, "a fresh refresh token at POST /auth/refresh")
+        second = str(json_body(rotated).get("refresh_token"))
+    traces = token_traces(first) | token_traces(second)
+    found = [
+        f"{table}.{column}"
+        for table, row in await stored_rows(ctx.database_url)
+        for column, value in row.items()
+        if isinstance(value, str | bytes)
+        and any(trace in (value.decode("utf-8", "replace") if isinstance(value, bytes)
+                          else value) for trace in traces)
+    ]
+    expect(
+        not found,
+        expected="no refresh token (nor its signature) in any column: record its jti, user, "
+        "family and expiry",
+        got="a refresh token stored in " + ", ".join(sorted(set(found))),
+        note="a copy of the database (a backup, a read replica, an injection) would hand out "
+        "working refresh tokens",
+    )
+
+
+async def stored_rows(database_url: str) -> list[tuple[str, dict[str, object]]]:
+    """Every row of every table, as (table, {column: value})."""
+    engine = create_async_engine(database_url)
+    rows: list[tuple[str, dict[str, object]]] = []
+    try:
+        async with engine.connect() as connection:
+            metadata = MetaData()
+            await connection.run_sync(metadata.reflect)
+            for table in metadata.sorted_tables:
+                result = await connection.execute(select(table))
+                rows += [(table.name, dict(row._mapping)) for row in result]
+    finally:
+        await engine.dispose()
+    return rows
