@@ -14,7 +14,14 @@ from pathlib import Path, PurePath
 
 # Generated or local state: never part of a lesson's code.
 GENERATED_PARTS = frozenset(
-    {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".ipynb_checkpoints"}
+    {
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".ipynb_checkpoints",
+        ".hypothesis",
+    }
 )
 GENERATED_SUFFIXES = frozenset(
     {".pyc", ".pyo", ".db", ".db-journal", ".db-wal", ".db-shm", ".sqlite", ".sqlite3", ".log"}

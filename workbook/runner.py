@@ -180,6 +180,9 @@ async def _with_services(ctx: Check, spec: CheckSpec) -> None:
             # Never the app's default (a file in the working directory), even by accident.
             ctx.database_url = f"sqlite+aiosqlite:///{ctx.tmp_path / 'unused.db'}"
         ctx.setenv(APP_DATABASE_URL_VARIABLE, ctx.database_url)
+        # Hypothesis (schemathesis) keeps its example database in the check's folder, never in
+        # the lesson's.
+        ctx.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(ctx.tmp_path / ".hypothesis"))
         for name, value in ctx.lesson.environment:
             ctx.setenv(name, value)
         if "redis" in ctx.lesson.services:
