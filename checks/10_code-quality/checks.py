@@ -16,6 +16,7 @@ The tools run once per version of the code: every check of one grading reuses th
 
 import ast
 import asyncio
+import fcntl
 import hashlib
 import json
 import os
@@ -169,14 +170,20 @@ async def run_ruff(ctx: Check) -> tuple[Finding, ...]:
 async def run_mypy(ctx: Check) -> tuple[Finding, ...]:
     config = ctx.tmp_path / "mypy.ini"
     config.write_text(MYPY_CONFIG, encoding="utf-8")
-    code, stdout, stderr = await run_tool(
-        ctx,
-        "mypy",
-        "--config-file", str(config),
-        "--cache-dir", str(mypy_cache_dir(ctx)),
-        *MYPY_OPTIONS,
-        "app",
-    )  # fmt: skip
+    cache = mypy_cache_dir(ctx)
+    cache.mkdir(parents=True, exist_ok=True)
+    # One mypy at a time per cache: two writing one cache at once corrupt it (the grader runs
+    # checks side by side).
+    with (cache / ".lock").open("w") as lock:
+        await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+        code, stdout, stderr = await run_tool(
+            ctx,
+            "mypy",
+            "--config-file", str(config),
+            "--cache-dir", str(cache),
+            *MYPY_OPTIONS,
+            "app",
+        )  # fmt: skip
     findings = tuple(
         Finding("mypy", match["code"] or "error", match["path"], int(match["line"]), message)
         for match, message in parse_mypy(stdout)
