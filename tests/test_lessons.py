@@ -9,7 +9,6 @@
 """
 
 import os
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from workbook import supervisor
 from workbook.golden import report_text
 from workbook.harness import Check, CheckSpec, check, expect_status, load_checks
 from workbook.lessons import (
+    RULE_HEADING,
     Lesson,
     MetadataError,
     find_kit_root,
@@ -50,7 +50,6 @@ def variants_of(lesson: Lesson) -> list[WrongVariant]:
 
 
 VARIANTS = [(lesson, variant) for lesson in LESSONS for variant in variants_of(lesson)]
-RULE_HEADING = re.compile(r"^#{2,4} (?P<id>\d{2}\.\d+) (?P<title>.+?)\s*$", re.MULTILINE)
 
 
 def lesson_id(lesson: Lesson) -> str:

@@ -161,6 +161,8 @@ def write_demo_kit(root: Path) -> None:
             '    """It answers quickly."""\n'
         ),
     }
+    # Kit-wide content the pages read, as every kit has it: the tiers that title the hints.
+    files["lessons/hints.toml"] = (KIT_ROOT / "lessons" / "hints.toml").read_text(encoding="utf-8")
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,10 @@ from pathlib import Path
 
 LESSON_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})_(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 RULE_ID_PATTERN = re.compile(r"^(?P<lesson>\d{2})\.(?P<index>[1-9]\d*)$")
+# A rule's heading in a lesson's README: `### 09.2 Title` (two to four hashes).
+RULE_HEADING = re.compile(
+    r"^(?P<hashes>#{2,4}) (?P<id>\d{2}\.\d+) (?P<title>.+?)\s*$", re.MULTILINE
+)
 SEED_IDS = frozenset({"000", "001", "002", "003", "004"})
 KNOWN_SERVICES = frozenset({"database", "redis"})
 
@@ -49,7 +53,12 @@ class Rule:
     @property
     def anchor(self) -> str:
         """The HTML id of the rule's heading on its lesson page (`09.2` -> `rule-09-2`)."""
-        return "rule-" + self.id.replace(".", "-")
+        return rule_anchor(self.id)
+
+
+def rule_anchor(rule_id: str) -> str:
+    """The HTML id of a rule's heading on its lesson page, from the rule's id alone."""
+    return "rule-" + rule_id.replace(".", "-")
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,14 @@ def _github_pages(kit_root: Path) -> str:
     return f"https://{match['owner'].lower()}.github.io/{match['repo']}/"
 
 
+def lesson_page_path(lesson: Lesson) -> str:
+    """The lesson's page in the docs folder; the site publishes it at `lesson_url`."""
+    return f"lessons/{lesson.name}.md"
+
+
 def lesson_url(lesson: Lesson, root: str | None = None) -> str | None:
     base = root if root is not None else site_url(lesson.kit_root)
-    return f"{base}lessons/{lesson.name}/" if base else None
+    return f"{base}{lesson_page_path(lesson).removesuffix('.md')}/" if base else None
 
 
 def rule_url(lesson: Lesson, rule: Rule, root: str | None = None) -> str | None:

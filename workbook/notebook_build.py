@@ -4,8 +4,8 @@
 `notebooks/NAME.ipynb` is generated from it by running it, and stored with its outputs so the
 docs site can show them and the self-test can rerun it and compare (nbval).
 
-    python -m workbook.notebooks build [NAME ...]   # run the sources, store the .ipynb files
-    python -m workbook.notebooks check [NAME ...]   # is every .ipynb current with its source?
+    python -m workbook.notebook_build build [NAME ...]   # run the sources, store the .ipynb files
+    python -m workbook.notebook_build check [NAME ...]   # is every .ipynb current with its source?
 
 NAME is a lesson number (`01`), a notebook's name (`01_pydantic-schemas`) or a prefix of one
 (`evidence`); no NAME means every notebook. Needs the dev group (`uv run --all-groups ...`).
@@ -148,7 +148,7 @@ def problems(source: Path) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m workbook.notebooks",
+        prog="python -m workbook.notebook_build",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
