@@ -159,10 +159,15 @@ async def tasks_filter_by_status_and_project(ctx: Check) -> None:
     expect_status(both, 200)
     done_titles = [task.get("title") for task in json_body(done)]
     both_titles = [task.get("title") for task in json_body(both)]
-    expect(done_titles == ["design", "launch"], expected="the two done tasks, in order",
-           got=done_titles, response=done)
-    expect(both_titles == ["design"], expected="Apollo's one done task", got=both_titles,
-           response=both)
+    expect(
+        done_titles == ["design", "launch"],
+        expected="the two done tasks, in order",
+        got=done_titles,
+        response=done,
+    )
+    expect(
+        both_titles == ["design"], expected="Apollo's one done task", got=both_titles, response=both
+    )
 
 
 @check("12.1")
@@ -208,8 +213,10 @@ async def concurrent_duplicates_store_one_row(ctx: Check) -> None:
         statuses == Counter({201: 1, 409: CONCURRENT_REQUESTS - 1}) and stored == 1,
         expected=f"one 201 and {CONCURRENT_REQUESTS - 1} times 409, and one task row: only a "
         "unique constraint decides a race between requests",
-        got=f"statuses {dict(sorted(statuses.items()))}, {stored} task row(s) stored",
-        response=next((r for r in responses if r.status_code != 201), responses[-1]),
+        # In words that do not depend on how the race happened to run this time.
+        got="more than one row stored for the same title"
+        if stored > 1
+        else "answers other than one 201 and 409 for the rest (a 5xx, or a second 201)",
     )
 
 
@@ -253,8 +260,11 @@ async def every_key_and_index_is_named_by_the_convention(ctx: Check) -> None:
 async def tables_are_singular_snake_case_and_datetimes_end_in_at(ctx: Check) -> None:
     """Tables are named in singular snake_case, and every datetime column ends in `_at`."""
     schema = await reflect(ctx)
-    problems = [f"table {name} is not singular snake_case" for name in schema
-                if not is_singular_snake_case(name)]
+    problems = [
+        f"table {name} is not singular snake_case"
+        for name in schema
+        if not is_singular_snake_case(name)
+    ]
     problems += [
         f"{item.name}.{column['name']} holds a datetime but does not end in _at"
         for item in schema.values()
@@ -320,28 +330,44 @@ def pair_with_convention(
         if pk_columns:
             key = PrimaryKeyConstraint(*pk_columns)
             rebuilt.append_constraint(key)
-            yield "primary key", f"{item.name} ({', '.join(pk_columns)})", \
-                item.primary_key.get("name"), plain(key.name)
+            yield (
+                "primary key",
+                f"{item.name} ({', '.join(pk_columns)})",
+                item.primary_key.get("name"),
+                plain(key.name),
+            )
         for unique in item.uniques:
             constraint = UniqueConstraint(*unique["column_names"])
             rebuilt.append_constraint(constraint)
-            yield "unique key", f"{item.name} ({', '.join(unique['column_names'])})", \
-                unique.get("name"), plain(constraint.name)
+            yield (
+                "unique key",
+                f"{item.name} ({', '.join(unique['column_names'])})",
+                unique.get("name"),
+                plain(constraint.name),
+            )
         for foreign in item.foreign_keys:
             referred = [f"{foreign['referred_table']}.{c}" for c in foreign["referred_columns"]]
             if foreign["referred_table"] not in tables:
                 continue
             fk = ForeignKeyConstraint(foreign["constrained_columns"], referred)
             rebuilt.append_constraint(fk)
-            yield "foreign key", f"{item.name} ({', '.join(foreign['constrained_columns'])})", \
-                foreign.get("name"), plain(fk.name)
+            yield (
+                "foreign key",
+                f"{item.name} ({', '.join(foreign['constrained_columns'])})",
+                foreign.get("name"),
+                plain(fk.name),
+            )
         for index in item.indexes:
             columns = [rebuilt.c[name] for name in index["column_names"] if name in rebuilt.c]
             if not columns or len(columns) != len(index["column_names"]):
                 continue  # an expression index: its name is the author's choice
             made = Index(None, *columns, unique=bool(index["unique"]))
-            yield "index", f"{item.name} ({', '.join(index['column_names'])})", \
-                index.get("name"), plain(made.name)
+            yield (
+                "index",
+                f"{item.name} ({', '.join(index['column_names'])})",
+                index.get("name"),
+                plain(made.name),
+            )
 
 
 def plain(name: object) -> str | None:
