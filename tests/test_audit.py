@@ -23,7 +23,7 @@ EXPECTED_SERVICE_VERDICTS = {
     "24.1": "failed",  # allow_origins=["*"] with credentials
     "25.1": "failed",  # no security headers
     "25.2": "failed",
-    "25.3": "not applicable",  # no HTML routes
+    "25.3": "failed",  # /docs is HTML without a Content-Security-Policy
     "30.1": "failed",  # no request id
     "30.2": "failed",
     "32.3": "failed",  # no readiness probe
