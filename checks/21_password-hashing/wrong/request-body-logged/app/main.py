@@ -1,10 +1,8 @@
 """The service's entry point: the lifespan owns the database and the password hasher."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 

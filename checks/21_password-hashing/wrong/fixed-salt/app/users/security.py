@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Settings
 
-
 APP_SALT = b"task-tracker-salt-2024"
 
 
