@@ -28,6 +28,7 @@ from workbook.harness import Check, check, expect, expect_status, json_body
 
 # Created before the app is imported, as a module's `logging.getLogger(__name__)` would be.
 PROBE_LOGGER = "app.probe"
+LIBRARY_LOGGER = "library29.probe"
 # Field names the checks accept for each part of a request line (canonical name first).
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "method": ("method", "http_method", "http.method", "http.request.method"),
@@ -247,6 +248,7 @@ async def every_request_writes_one_json_line(ctx: Check) -> None:
                 ("GET", f"/tasks/{task_id}", None, "/tasks/{task_id}", 200),
                 ("GET", "/tasks/999", None, "/tasks/{task_id}", 404),
                 ("POST", "/tasks", {"title": 42}, "/tasks", 422),
+                ("GET", "/no-such-path", None, None, 404),
             ]
             answers = []
             for number, (method, path, body, template, status) in enumerate(sent, 1):
@@ -273,7 +275,9 @@ async def every_request_writes_one_json_line(ctx: Check) -> None:
         )
         expect(
             value_of(line, "route") == template,
-            expected=f"the line's route to be the route template {template!r}",
+            expected=f"the line's route to be the route template {template!r}"
+            if template is not None else "a line for a path no route matched too (a 404 the "
+            "middleware sees), with route null",
             got=shown, response=response,
         )
         duration = value_of(line, "duration")
@@ -368,6 +372,14 @@ async def run_real_server(ctx: Check, request_ids: list[str]) -> tuple[str, str,
     return stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"), statuses
 
 
+def is_access_line(record: dict[str, Any]) -> bool:
+    """uvicorn's access line (`127.0.0.1:5000 - "GET /tasks HTTP/1.1" 200`), in any format."""
+    if str(record.get("logger", record.get("name", ""))) == "uvicorn.access":
+        return True
+    return any(isinstance(value, str) and "GET /tasks HTTP/" in value
+               for value in record.values())
+
+
 @check("29.1", timeout=90)
 async def a_real_server_writes_only_json_lines(ctx: Check) -> None:
     """Under `uvicorn app.main:app` every line on stdout and stderr is JSON, one per request.
@@ -392,6 +404,14 @@ async def a_real_server_writes_only_json_lines(ctx: Check) -> None:
         "'uvicorn.error', 'uvicorn.access') print free text unless the app takes them over "
         "when it is created, before the server logs its first line",
         got="lines that are not JSON:\n" + show_lines(others + err_others),
+    )
+    access = [record for record in records if is_access_line(record)]
+    expect(
+        not access,
+        expected="no access line from uvicorn: the request line replaces it, so each request "
+        "writes exactly one line (quieten the 'uvicorn.access' logger)",
+        got=f"{len(access)} access lines:\n"
+        + show_lines([show_record(record) for record in access], limit=3),
     )
     lines = request_lines(records)
     counts = [
@@ -456,6 +476,14 @@ async def an_error_is_one_json_record_with_its_traceback(ctx: Check) -> None:
         "traceback:\n" + show_lines([show_record(record) for record in records]),
         response=response,
     )
+    expect(
+        any(isinstance(value, str) and all(marker in value for marker in TRACEBACK_MARKERS)
+            for value in with_traceback[0].values()),
+        expected="the whole traceback as one string field of the record (formatException's "
+        "text), not split into a list or spread over several fields",
+        got=show_record(with_traceback[0])[:400],
+        response=response,
+    )
     level = str(with_traceback[0].get("level", with_traceback[0].get("levelname", ""))).upper()
     expect(
         level in ("ERROR", "CRITICAL"),
@@ -490,6 +518,14 @@ async def an_error_keeps_serving(ctx: Check) -> None:
             fine = await client.get("/tasks")
     expect_status(crashed, 500)
     expect_status(fine, 200)
+    reraised = [f"{type(error.error).__name__}: {error.error}" for error in ctx.app_errors]
+    expect(
+        not reraised,
+        expected="the middleware that logs the crash to answer the 500 itself: an exception "
+        "re-raised to the server is logged by the server a second time",
+        got="the app raised to the server: " + "; ".join(reraised),
+        response=crashed,
+    )
     records, others = parse_lines(output.lines("stdout"))
     statuses = [value_of(line, "status") for line in request_lines(records)]
     expect(
@@ -511,12 +547,21 @@ async def probe(ctx: Check, level: str | None) -> tuple[Output, dict[str, str]]:
     ctx.setenv("APP_LOG_LEVEL", level)
     markers = {name: f"probe-{name}-at-{level or 'default'}" for name in
                ("DEBUG", "INFO", "WARNING")}
+    # A library's logger, created before the app is imported (as `sqlalchemy.engine` or
+    # `httpx` are): it has no level of its own and must reach the root's handler.
+    library_logger = logging.getLogger(LIBRARY_LOGGER)
+    markers |= {f"library-{name}": f"library-{name}-at-{level or 'default'}" for name in
+                ("DEBUG", "INFO", "WARNING")}
     with app_output() as output:
         async with ctx.client() as client:
             await client.get("/tasks", headers={"X-Request-ID": markers["INFO"] + "-request"})
             probe_logger = logging.getLogger(PROBE_LOGGER)
             for name, marker in markers.items():
-                probe_logger.log(logging.getLevelName(name), marker)
+                if name.startswith("library-"):
+                    library_logger.log(logging.getLevelName(name.removeprefix("library-")),
+                                       marker)
+                else:
+                    probe_logger.log(logging.getLevelName(name), marker)
     return output, markers
 
 
@@ -539,6 +584,13 @@ async def the_default_level_is_info(ctx: Check) -> None:
         seen(output, markers["INFO"]) and seen(output, markers["WARNING"]),
         expected=f"records of the stdlib logger {PROBE_LOGGER!r} (created before the app "
         "configured logging, as a module's logger is) at INFO and WARNING, as JSON on stdout",
+        got=got,
+    )
+    expect(
+        seen(output, markers["library-INFO"]) and seen(output, markers["library-WARNING"]),
+        expected=f"records of a library's logger {LIBRARY_LOGGER!r} (created before the app "
+        "was imported, with no level of its own) at INFO and WARNING, as JSON on stdout: the "
+        "level and the handler sit on the root logger, and no existing logger is disabled",
         got=got,
     )
     expect(
@@ -571,8 +623,9 @@ async def app_log_level_debug_shows_debug(ctx: Check) -> None:
     """With APP_LOG_LEVEL=DEBUG, DEBUG records reach stdout as JSON."""
     output, markers = await probe(ctx, "DEBUG")
     expect(
-        seen(output, markers["DEBUG"]) and seen(output, markers["INFO"] + "-request"),
-        expected="the DEBUG record and the request line as JSON on stdout at "
-        "APP_LOG_LEVEL=DEBUG",
+        seen(output, markers["DEBUG"]) and seen(output, markers["INFO"] + "-request")
+        and seen(output, markers["library-DEBUG"]),
+        expected="the DEBUG records (of the app's logger and of a library's) and the request "
+        "line as JSON on stdout at APP_LOG_LEVEL=DEBUG",
         got=show_lines(output.lines("stdout")),
     )
