@@ -11,7 +11,9 @@ of its own, and every check runs against Redis.
 import asyncio
 import itertools
 import math
+import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -378,6 +380,7 @@ async def a_concurrent_burst_cannot_slip_past_the_limit(ctx: Check) -> None:
     clock = ManualClock()
     async with ctx.client(limited_app(ctx, clock)) as client:
         await use_up_the_limit(client, CAROL)
+        clock.advance(2 * WINDOW)  # a fresh window, whatever the limit is keyed on
         gets = await asyncio.gather(*(list_tasks(client) for _ in range(BURST // 2)))
         # A new window for the POSTs: one client throughout, so a limit shared by every
         # client (26.1's concern) behaves here exactly like a per-client one.
@@ -411,6 +414,7 @@ async def refused_and_failed_requests_count_too(ctx: Check) -> None:
     clock = ManualClock()
     async with ctx.client(limited_app(ctx, clock)) as client:
         await use_up_the_limit(client, CAROL)
+        clock.advance(2 * WINDOW)  # a fresh window, whatever the limit is keyed on
         failing = [
             await client.get("/tasks/999", headers=peer(ALICE)) if number % 2
             else await client.post("/tasks", json={"title": ""}, headers=peer(ALICE))
@@ -457,6 +461,8 @@ async def counts_are_shared_through_redis_when_configured(ctx: Check) -> None:
     clock = ManualClock()
     earlier_strays = remove_stray_keys(ctx.redis_url) if ctx.redis_url else []
     app = limited_app(ctx, clock, is_prefix_checked=True)
+    redis_port = urlsplit(ctx.redis_url).port or 6379 if ctx.redis_url else 0
+    connections_before = open_connections_to(redis_port)
     async with ctx.client(app) as client:
         refused = await use_up_the_limit(client)
     expect_refused(refused, "the client is over its limit")
@@ -473,6 +479,7 @@ async def counts_are_shared_through_redis_when_configured(ctx: Check) -> None:
         return
     # Keys naming this check's client address outside every check's prefix ("workbook:")
     # were written by an app that ignores APP_REDIS_KEY_PREFIX: removed, then reported.
+    connections_left = open_connections_to(redis_port)
     strays = earlier_strays + remove_stray_keys(ctx.redis_url)
     keys = await redis_keys(ctx.redis_url, ctx.redis_prefix + "*")
     expect_refused(
@@ -493,6 +500,18 @@ async def counts_are_shared_through_redis_when_configured(ctx: Check) -> None:
         got="no key under the prefix",
         response=again,
     )
+    if connections_before is not None and connections_left is not None:
+        expect(
+            connections_left <= connections_before,
+            expected="the Redis client closed when the app stops (await redis.aclose() in "
+            "the lifespan, after the yield): no connection of this process to Redis left "
+            "open by the two lifespans that ended",
+            got=f"{connections_left - connections_before} more connection(s) to Redis open "
+            "after both lifespans ended than before they started",
+            response=again,
+            note="Each worker restart, each test, leaks its connections until Redis "
+            "refuses new ones (maxclients).",
+        )
     lasting = await keys_without_expiry(ctx.redis_url, keys)
     expect(
         not lasting,
@@ -506,6 +525,32 @@ async def counts_are_shared_through_redis_when_configured(ctx: Check) -> None:
         response=again,
         note="Without an expiry every client address ever seen stays in Redis for good.",
     )
+
+
+def open_connections_to(port: int) -> int | None:
+    """Established TCP connections of this process to `port` (None where /proc is missing)."""
+    if not port or not os.path.isdir("/proc/self/fd"):
+        return None
+    inodes = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    count = 0
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        try:
+            with open(table, encoding="ascii") as lines:
+                rows = [line.split() for line in lines.readlines()[1:]]
+        except OSError:
+            continue
+        for row in rows:
+            remote_port = int(row[2].rsplit(":", 1)[1], 16)
+            if remote_port == port and row[3] == "01" and row[9] in inodes:
+                count += 1
+    return count
 
 
 async def keys_without_expiry(url: str, keys: list[bytes]) -> list[bytes]:
