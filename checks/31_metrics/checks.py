@@ -7,6 +7,7 @@ carry a method and a route label (common label spellings are accepted). Counts a
 with the requests the check sent, exactly.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -199,6 +200,80 @@ async def latency_is_a_histogram_with_buckets(ctx: Check) -> None:
         and bounds[-1].labels.get("le") == "+Inf",
         expected="cumulative buckets ending in le='+Inf' equal to the _count: 5 GET /tasks",
         got=show(bounds) + f"\n_count: {counts}",
+        response=exposition.response,
+    )
+
+
+CRASH_MESSAGE = "the task store is on fire (a check's deliberate failure)"
+
+
+def explode_for_the_check() -> None:
+    """Overrides the task store dependency: every request that needs the store crashes."""
+    raise RuntimeError(CRASH_MESSAGE)
+
+
+@check("31.1")
+async def a_crash_is_counted_as_a_500(ctx: Check) -> None:
+    """A request whose handler raises is counted (status 500) and timed like any other.
+
+    The middleware records in a `finally:`, with 500 as the status when none was sent."""
+    get_task_store = ctx.attribute("app.tasks.dependencies", "get_task_store",
+                                   required_by="31.1")
+    app = ctx.app()
+    overrides = getattr(app, "dependency_overrides", None)
+    expect(isinstance(overrides, dict), expected="app.main.app to be a FastAPI app",
+           got=repr(app))
+    async with ctx.client(app) as client:
+        listed = await client.get("/tasks")
+        expect_status(listed, 200)
+        overrides[get_task_store] = explode_for_the_check  # type: ignore[index]
+        crashed = await client.get("/tasks")
+        overrides.clear()  # type: ignore[union-attr]
+        exposition = await scrape(client)
+    expect_status(crashed, 500, because="the task store raised RuntimeError")
+    counter = require_counter(exposition)
+    counted = count_of(exposition, "GET", "/tasks", 500)
+    timed = [s.value for s in exposition.histogram("_count")
+             if label(s, "method") == "GET" and label(s, "route") == "/tasks"]
+    expect(
+        counted == 1 and timed == [2.0],
+        expected="the crashed GET /tasks counted once with status='500' and timed in the "
+        "histogram: the middleware records in a `finally:`, so a request that raised is "
+        "counted too (the moment the service fails is when the 5xx share matters)",
+        got=f"counted {counted:g}, histogram _count {timed}. The counter's series:\n"
+        + show(counter, 16),
+        response=exposition.response,
+    )
+
+
+@check("31.1")
+async def durations_are_in_seconds(ctx: Check) -> None:
+    """The histogram observes seconds, as its name says: its _sum fits in the time measured.
+
+    The check times its own requests; the app's observations of them cannot add up to more."""
+    async with ctx.client() as client:
+        await client.get("/tasks")
+        started = time.perf_counter()
+        for _ in range(5):
+            await client.get("/tasks")
+        elapsed = time.perf_counter() - started
+        exposition = await scrape(client)
+    sums = [s.value for s in exposition.histogram("_sum")
+            if label(s, "method") == "GET" and label(s, "route") == "/tasks"]
+    counts = [s.value for s in exposition.histogram("_count")
+              if label(s, "method") == "GET" and label(s, "route") == "/tasks"]
+    # Six requests observed, five of them inside `elapsed`; the first one is bounded by the
+    # same generous margin (it ran just before, on the same loop).
+    bound = elapsed * 2 + 1.0
+    expect(
+        len(sums) == 1 and counts == [6.0] and 0 < sums[0] <= bound,
+        expected="http_request_duration_seconds_sum for GET /tasks to be in seconds: the six "
+        "requests cannot add up to more than twice the time the check measured for them, plus "
+        "a second (milliseconds observed into a _seconds histogram put every request in the "
+        "top buckets)",
+        got=f"_count {counts}; _sum "
+        + ("missing" if len(sums) != 1 else "0" if sums[0] <= 0
+           else "above that bound" if sums[0] > bound else "within it"),
         response=exposition.response,
     )
 
