@@ -247,6 +247,67 @@ async def a_blown_budget_is_a_504_problem(ctx: Check) -> None:
     expect_problem(response, 504, because="the overview was not ready within its budget")
 
 
+DEFAULT_BUDGET_SECONDS = 2.0  # the starter's default; a budget hard-coded to it must fail
+LONG_BUDGET_SECONDS = "60"
+GATE_OPENS_AFTER_SECONDS = DEFAULT_BUDGET_SECONDS + 0.5
+
+
+@check("40.3")
+async def the_budget_is_read_when_the_app_starts(ctx: Check) -> None:
+    """The budget is APP_OVERVIEW_BUDGET_SECONDS as it is when the app starts: 60 seconds
+    lets calls that take longer than the default finish; then 0.3 seconds cuts them off."""
+    ctx.setenv("APP_UPSTREAM_URL", "http://projects.test")
+    ctx.setenv("APP_OVERVIEW_BUDGET_SECONDS", BUDGET_SECONDS)
+    create_app = ctx.attribute("app.main", "create_app", required_by="40.1")
+    ctx.setenv("APP_OVERVIEW_BUDGET_SECONDS", LONG_BUDGET_SECONDS)
+    data = ProjectData(behaviour=dict.fromkeys(SOURCES, "hold"))
+    async with ctx.client(create_app(transport=httpx.MockTransport(data.handle))) as client:
+        try:
+            request = asyncio.create_task(client.get("/projects/12/overview"))
+            await asyncio.wait({request}, timeout=GATE_OPENS_AFTER_SECONDS)
+            data.gate.set()
+            response = await answer_within_watchdog_task(request)
+        finally:
+            data.gate.set()
+    expect(
+        response is not None,
+        expected="the overview soon after the calls were let through",
+        got=f"no answer {WATCHDOG_SECONDS:g} seconds after the calls were let through",
+    )
+    assert response is not None
+    expect_status(
+        response, 200,
+        because=f"APP_OVERVIEW_BUDGET_SECONDS was {LONG_BUDGET_SECONDS} when the app started, "
+        f"and the calls were let through after {GATE_OPENS_AFTER_SECONDS:g} s; a budget "
+        "hard-coded, or read from the environment when the module was imported (it was "
+        f"{BUDGET_SECONDS} then), cuts them off",
+    )
+    ctx.setenv("APP_OVERVIEW_BUDGET_SECONDS", BUDGET_SECONDS)
+    data = ProjectData(behaviour=dict.fromkeys(SOURCES, "hold"))
+    async with ctx.client(create_app(transport=httpx.MockTransport(data.handle))) as client:
+        response = await answer_within_watchdog(client, "/projects/12/overview")
+    expect(
+        response is not None,
+        expected=f"a 504 soon after the budget of {BUDGET_SECONDS} seconds, set in "
+        "APP_OVERVIEW_BUDGET_SECONDS before this second app started",
+        got=f"no answer after {WATCHDOG_SECONDS:g} seconds",
+        note="read the budget from the settings in the lifespan (or per request), and wrap "
+        "the work in `async with asyncio.timeout(...)` with it",
+    )
+    assert response is not None
+    expect_problem(response, 504, because="the overview was not ready within its budget")
+
+
+async def answer_within_watchdog_task(
+    request: "asyncio.Task[httpx.Response]",
+) -> httpx.Response | None:
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(WATCHDOG_SECONDS):
+            return await request
+    request.cancel()
+    return None
+
+
 @check("40.3", baseline=True)
 async def a_budget_that_holds_changes_nothing(ctx: Check) -> None:
     """Sources that answer within the budget give the full overview."""
