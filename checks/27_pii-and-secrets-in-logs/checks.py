@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, event, select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from workbook.harness import Check, check, expect, expect_status, json_body
@@ -417,7 +418,17 @@ async def deleting_a_user_erases_their_personal_data(ctx: Check) -> None:
         expect_status(me, 200, because="the user is logged in")
         ada_id = json_body(me).get("id")
         before = await every_row(ctx.database_url)
-        deleted = await client.delete("/users/me", headers=bearer(token))
+        # Every COMMIT any engine of the process sends while the deletion runs.
+        commits: list[str] = []
+
+        def count_commit(connection: Connection) -> None:
+            commits.append("COMMIT")
+
+        event.listen(Engine, "commit", count_commit)
+        try:
+            deleted = await client.delete("/users/me", headers=bearer(token))
+        finally:
+            event.remove(Engine, "commit", count_commit)
         # Read before trying to log in again: a new failed attempt is new data.
         after = await every_row(ctx.database_url)
         user_tables = {table for table, row in before if ADA["email"] in map(str, row)}
@@ -465,6 +476,12 @@ async def deleting_a_user_erases_their_personal_data(ctx: Check) -> None:
             f"{table}: ({', '.join(shown(cell) for cell in row)})"
             for table, row in referencing[:3]
         ),
+    )
+    expect(
+        len(commits) == 1,
+        expected="DELETE /users/me erasing everything in one transaction: one COMMIT",
+        got=f"{len(commits)} COMMITs: a failure between them leaves the user half-erased "
+        "(tokens gone, personal data kept), and nobody retries it",
     )
     grace_before = sorted(rows_holding(before, GRACE["email"]))
     grace_rows = sorted(rows_holding(after, GRACE["email"]))
