@@ -250,11 +250,20 @@ async def older_versions_are_deprecated_with_headers(ctx: Check) -> None:
 # --- 41.4 -----------------------------------------------------------------------------------
 
 
+async def create_in_v2(client: httpx.AsyncClient, title: str) -> httpx.Response:
+    """POST /api/v2/tasks; a v2 that is not served at /api/v2 is rule 41.1's, not 41.4's."""
+    created = await client.post("/api/v2/tasks", json={"title": title})
+    if created.status_code in (404, 405):
+        raise Blocked("41.1", f"POST /api/v2/tasks answers {created.status_code}: v2 is not "
+                      "served under /api/v2")
+    return created
+
+
 @check("41.4")
 async def v2_makes_its_breaking_change(ctx: Check) -> None:
     """v2 tasks have `status` ("open"/"done") instead of `done`; v2 lists are {items, count}."""
     async with ctx.client() as client:
-        created = await client.post("/api/v2/tasks", json={"title": "Plan the release"})
+        created = await create_in_v2(client, "Plan the release")
         expect_status(created, 201)
         task = json_body(created)
         expect(
@@ -282,7 +291,7 @@ async def v2_makes_its_breaking_change(ctx: Check) -> None:
 async def both_versions_serve_the_same_tasks(ctx: Check) -> None:
     """A task created in one version is read and completed through the other."""
     async with ctx.client() as client:
-        created = await client.post("/api/v2/tasks", json={"title": "Ship v2"})
+        created = await create_in_v2(client, "Ship v2")
         expect_status(created, 201)
         task_id = json_body(created)["id"]
         in_v1 = await client.get(f"/api/v1/tasks/{task_id}")
