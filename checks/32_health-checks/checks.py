@@ -173,6 +173,10 @@ async def find_probe(client: httpx.AsyncClient, kind: str, *, blocks: str = "") 
     paths = LIVENESS_PATHS if kind == "liveness" else READINESS_PATHS
     for path in paths:
         response = await client.get(path)
+        if response.status_code in (401, 403, 429) and not blocks:
+            # The probe is there but behind the key or the rate limit: rule 32.3's business.
+            raise Blocked("32.3", f"GET {path} answered {response.status_code} without "
+                          "credentials, so the probe cannot be graded")
         if response.status_code not in (404, 405):
             return path
     if blocks:
