@@ -306,6 +306,20 @@ async def expect_documented_error(
     gap = problem_schema_gaps(document, errors[str(status)])
     expect(not gap, expected=f"{operation.label} {status} described as a problem", got=gap,
            response=response)
+    schema = errors[str(status)]["content"][PROBLEM_MEDIA_TYPE].get("schema")
+    body = json_body(response)
+    undocumented = sorted(set(body) - set(merged_properties(document, schema))) if isinstance(
+        body, dict
+    ) else []
+    expect(
+        not undocumented,
+        expected=f"the schema of {operation.label} {status} to describe every member the "
+        "answer carries",
+        got=f"members sent but not in the documented schema: {', '.join(undocumented)}",
+        response=response,
+        note="document each error with the model it is built from (a 422 is a "
+        "ValidationProblem, with its `errors`), so clients can read what is really sent",
+    )
 
 
 @check("42.3")
