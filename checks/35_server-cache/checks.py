@@ -427,6 +427,27 @@ async def without_redis_the_cache_is_in_memory(ctx: Check) -> None:
 
 
 @check("35.5")
+async def each_lifespan_starts_with_an_empty_cache(ctx: Check) -> None:
+    """The memory cache is made by the lifespan: a restart of the app forgets its entries."""
+    ctx.setenv("APP_REDIS_URL", "")
+    target = instrumented_app(ctx, "35.5")
+    async with ctx.client(target.app) as client:
+        url = await seeded_project(client)
+        first = [await stats(client, url, ALICE) for _ in range(2)]
+    expect_counts(first[-1], 3, 2, "alice's open tasks")
+    expect(len(target.source.calls) == 1,
+           expected="1 call to the source for 2 reads: the cache answers the second",
+           got=calls(target.source), response=first[-1])
+    # The same app started again: a fresh store, where the same project id has no tasks yet.
+    async with ctx.client(target.app) as client:
+        created = await client.post("/projects", json={"name": "Apollo"}, headers=ALICE)
+        again = await stats(client, url, ALICE)
+    expect_status(created, 201, because="a valid project is created")
+    expect_counts(again, 0, 0, "the restarted app's project has no tasks: a cache made by the "
+                  "lifespan, not at import time, holds nothing from the previous run")
+
+
+@check("35.5")
 async def with_redis_the_entries_live_in_redis_under_the_prefix(ctx: Check) -> None:
     """With APP_REDIS_URL set, entries live in Redis, every key under APP_REDIS_KEY_PREFIX."""
     async with a_redis(ctx, "35.5") as (url, is_shared):
