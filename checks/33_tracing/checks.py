@@ -349,6 +349,32 @@ async def database_calls_are_spans_of_the_request(ctx: Check) -> None:
 
 
 @check("33.2")
+async def a_second_app_traces_its_own_database(ctx: Check) -> None:
+    """After one app has shut down, a second app in the process traces its own statements.
+
+    The SQLAlchemy instrumentor is process-wide: an app that does not `uninstrument()` at
+    shutdown leaves the next one (a test, a reload) with an engine nobody instruments."""
+    with isolated():
+        first, _ = traced_app(ctx, "33.2")
+        async with ctx.client(first) as client:
+            await create_task(client)
+        second, traces = traced_app(ctx, "33.2")
+        async with ctx.client(second) as client:
+            response = await client.get("/tasks")
+    expect_status(response, 200)
+    server = require_server(traces, "/tasks", response, blocks=True)
+    children = traces.descendants(server)
+    expect(
+        any(is_database_span(span) for span in children),
+        expected="the second app's request to have its database CLIENT span: the first app "
+        "calls SQLAlchemyInstrumentor().uninstrument() at shutdown, so the second one can "
+        "instrument its own engine (instrument() on an instrumented instrumentor does nothing)",
+        got=f"the spans of the second app's request:\n{show_spans([server, *children])}",
+        response=response,
+    )
+
+
+@check("33.2")
 async def outgoing_calls_are_spans_and_carry_traceparent(ctx: Check) -> None:
     """The webhook call is an HTTP CLIENT span of the request, and carries its traceparent."""
     with isolated():
