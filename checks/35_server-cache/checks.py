@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import shutil
 import types
+import uuid
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from typing import Any
@@ -476,6 +477,39 @@ async def with_redis_the_entries_live_in_redis_under_the_prefix(ctx: Check) -> N
            expected="the entry in Redis under the prefix, and read from there: once the check "
            "deleted it, the next read reached the source again (2 calls in all)",
            got=f"{len(mine)} keys under the prefix, {calls(target.source)}", response=response)
+
+
+@check("35.5")
+async def the_lifespan_closes_the_redis_client(ctx: Check) -> None:
+    """With APP_REDIS_URL set, the app's Redis connections are closed when its lifespan ends."""
+    async with a_redis(ctx, "35.5") as (url, _):
+        name = f"workbook35-{uuid.uuid4().hex[:12]}"
+        ctx.setenv("APP_REDIS_URL", f"{url}{'&' if '?' in url else '?'}client_name={name}")
+        target = instrumented_app(ctx, "35.5")
+        async with ctx.client(target.app) as client:
+            project = await seeded_project(client)
+            response = await stats(client, project, ALICE)
+            during = await named_clients(url, name)
+        await asyncio.sleep(0.1)
+        after = await named_clients(url, name)
+    expect_counts(response, 3, 2, "alice's open tasks")
+    expect(during > 0 and after == 0,
+           expected="the app connected to APP_REDIS_URL while running, and the lifespan closed "
+           "the client when the app stopped (no connection left open)",
+           got=f"{during} connection(s) while running, {after} still open after shutdown",
+           response=response)
+
+
+async def named_clients(url: str, name: str) -> int:
+    """How many connections to the Redis carry the client name `name`."""
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(url)
+    try:
+        found = await client.client_list()
+        return sum(1 for entry in found if entry.get("name") == name)
+    finally:
+        await client.aclose()
 
 
 async def delete_keys(url: str, keys: set[str]) -> None:
