@@ -322,6 +322,40 @@ async def readiness_answers_within_its_budget(ctx: Check) -> None:
     expect_status(back, 200, because="the database is back")
 
 
+@check("32.2", timeout=60)
+async def hung_probes_share_one_read(ctx: Check) -> None:
+    """With the database hung, repeated probes wait on the read already running.
+
+    Each probe answers 503 within its budget; the abandoned read is not started again by
+    every probe, or reads pile up (a task, a connection each) while the database is away."""
+    configure(ctx)
+    async with controllable_database(ctx) as database, ctx.client() as client:
+        path = await find_probe(client, "readiness")
+        up = await client.get(path)
+        await database.hang()
+        try:
+            first = await timed_get(client, path)
+            before = len(asyncio.all_tasks())
+            later = [await timed_get(client, path) for _ in range(4)]
+            after = len(asyncio.all_tasks())
+        finally:
+            await database.restore()
+    expect_status(up, 200, because="the database answers")
+    answers = [first, *later]
+    expect(
+        all(answer is not None and answer.status_code == 503 for answer in answers),
+        expected="503 from each of five probes while the database is hung",
+        got=[None if answer is None else answer.status_code for answer in answers],
+    )
+    expect(
+        after - before <= 1,
+        expected="four more probes of a hung database to wait on the read that is already "
+        "running, not to start one each: keep the pending read and wait for it with "
+        "asyncio.wait({task}, timeout=budget)",
+        got=f"{after - before} more tasks in flight after four more probes",
+    )
+
+
 # --- 32.3 ----------------------------------------------------------------------
 
 
