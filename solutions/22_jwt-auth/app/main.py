@@ -11,6 +11,11 @@ from app.auth.tokens import Tokens
 from app.core.config import get_settings
 from app.core.db import open_database
 
+# FastAPI answers 400 itself to a body it cannot parse (not UTF-8): part of every contract.
+UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+    400: {"description": "The request body could not be parsed"}
+}
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
@@ -20,7 +25,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="Task tracker: auth", lifespan=lifespan)
+    app = FastAPI(title="Task tracker: auth", lifespan=lifespan, responses=UNPARSABLE_BODY)
     app.include_router(auth_router)
     return app
 

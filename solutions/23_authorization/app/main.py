@@ -15,6 +15,11 @@ from app.core.config import Settings, get_settings
 from app.core.db import open_database
 from app.tasks.router import router as tasks_router
 
+# FastAPI answers 400 itself to a body it cannot parse (not UTF-8): part of every contract.
+UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+    400: {"description": "The request body could not be parsed"}
+}
+
 
 async def create_first_admin(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], passwords: Passwords
@@ -36,7 +41,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="Task tracker: tasks", lifespan=lifespan)
+    app = FastAPI(title="Task tracker: tasks", lifespan=lifespan, responses=UNPARSABLE_BODY)
     app.include_router(auth_router)
     app.include_router(tasks_router)
     app.include_router(admin_router)

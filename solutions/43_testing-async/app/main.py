@@ -10,6 +10,11 @@ from app.config import Settings
 from app.db import Base
 from app.tasks.router import router as tasks_router
 
+# FastAPI answers 400 itself to a body it cannot parse (not UTF-8): part of every contract.
+UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+    400: {"description": "The request body could not be parsed"}
+}
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -23,5 +28,5 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await engine.dispose()
 
 
-app = FastAPI(title="Task tracker", lifespan=lifespan)
+app = FastAPI(title="Task tracker", lifespan=lifespan, responses=UNPARSABLE_BODY)
 app.include_router(tasks_router)

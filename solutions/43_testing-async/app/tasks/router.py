@@ -21,7 +21,7 @@ async def create_task(payload: TaskCreate, session: Session) -> TaskRead:
 @router.get("")
 async def list_tasks(
     session: Session,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> TaskPage:
     tasks, total = await task_page(session, page, size)
