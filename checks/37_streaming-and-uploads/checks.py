@@ -501,6 +501,38 @@ async def an_upload_is_read_in_chunks(ctx: Check) -> None:
 
 
 @check("37.3")
+async def an_upload_in_progress_is_not_under_its_final_name(ctx: Check) -> None:
+    """Half-way through an upload, its bytes are in a temporary file, not a visible one."""
+    uploads = configure(ctx)
+    seen: dict[str, list[str]] = {}
+
+    def watched(total: int) -> Iterator[bytes]:
+        for number, chunk in enumerate(zeros(total)):
+            if number == total // CHUNK // 2:  # the app has written the chunks before this
+                files = [path for path in uploads.rglob("*") if path.is_file()]
+                seen["visible"] = sorted(HEX.sub("…", path.name) for path in files
+                                         if not path.name.startswith("."))
+                seen["temporary"] = sorted(HEX.sub("…", path.name) for path in files
+                                           if path.name.startswith(".")) + sorted(
+                    HEX.sub("…", path.name)
+                    for path in (ctx.tmp_path / "tmp").rglob("*") if path.is_file())
+            yield chunk
+
+    async with ctx.client() as client:
+        project_id = await new_project(client)
+        path = f"/projects/{project_id}/attachments?filename=half.bin"
+        done = await drive(ctx, "POST", path, body=watched(UPLOAD_SIZE), keep_body=True,
+                           headers={"content-type": "application/octet-stream"})
+    expect(done.status == 201, expected="status 201 for an upload under the limit",
+           got=done.describe())
+    expect(bool(seen.get("temporary")) and not seen.get("visible"),
+           expected="half-way through the upload, a temporary (hidden `.part`) file holding "
+           "the bytes so far, and no file under a final name: a reader must never find a "
+           "half-written attachment",
+           got=f"visible: {seen.get('visible')}, temporary: {seen.get('temporary')}")
+
+
+@check("37.3")
 async def no_temporary_file_remains(ctx: Check) -> None:
     """After a stored, a refused (413) and an abandoned upload, only the stored file is left."""
     uploads = configure(ctx)
