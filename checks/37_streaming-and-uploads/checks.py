@@ -532,6 +532,36 @@ async def an_upload_in_progress_is_not_under_its_final_name(ctx: Check) -> None:
            got=f"visible: {seen.get('visible')}, temporary: {seen.get('temporary')}")
 
 
+@check("37.3", baseline=True)
+async def a_cancelled_upload_leaves_no_file(ctx: Check) -> None:
+    """An upload cancelled half-way (a server timeout, a shutdown) leaves no file behind."""
+    uploads = configure(ctx)
+
+    def cancelled(total: int) -> Iterator[bytes]:
+        for number, chunk in enumerate(zeros(total)):
+            if number == total // CHUNK // 2:
+                # Cancellation arrives at an await: here, the app's next `receive()`.
+                raise asyncio.CancelledError
+            yield chunk
+
+    async with ctx.client() as client:
+        project_id = await new_project(client)
+        path = f"/projects/{project_id}/attachments?filename=cancelled.bin"
+        octets = {"content-type": "application/octet-stream"}
+        stored = await drive(ctx, "POST", path, body=zeros(CHUNK * 3), keep_body=True,
+                             headers=octets)
+        before = leftovers(ctx, uploads)
+        with contextlib.suppress(asyncio.CancelledError):
+            await drive(ctx, "POST", path, body=cancelled(UPLOAD_SIZE), headers=octets)
+        after = leftovers(ctx, uploads)
+    expect(stored.status == 201, expected="status 201 for a small upload", got=stored.describe())
+    expect(bool(before) and after == before,
+           expected="the same files after a cancelled upload as before it: cancellation is a "
+           "BaseException (asyncio.CancelledError), so clean up in `except BaseException:` "
+           "(and re-raise), not `except Exception:`",
+           got=f"before: {before}, after: {after}")
+
+
 @check("37.3")
 async def no_temporary_file_remains(ctx: Check) -> None:
     """After a stored, a refused (413) and an abandoned upload, only the stored file is left."""
