@@ -11,6 +11,11 @@ from app.core.errors import register_error_handlers
 from app.users.router import router as users_router
 from app.users.security import Passwords
 
+# FastAPI answers 400 itself to a body it cannot parse (not UTF-8): part of every contract.
+UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+    400: {"description": "The request body could not be parsed"}
+}
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
@@ -20,7 +25,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="Task tracker: users", lifespan=lifespan)
+    app = FastAPI(title="Task tracker: users", lifespan=lifespan, responses=UNPARSABLE_BODY)
     register_error_handlers(app)
     app.include_router(users_router)
     return app

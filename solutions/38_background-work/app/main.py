@@ -20,6 +20,11 @@ from app.tasks.notifications import LogMailer, Mailer
 from app.tasks.router import router as tasks_router
 from app.tasks.service import TaskStore
 
+# FastAPI answers 400 itself to a body it cannot parse (not UTF-8): part of every contract.
+UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+    400: {"description": "The request body could not be parsed"}
+}
+
 
 class State(TypedDict):
     task_store: TaskStore
@@ -54,7 +59,9 @@ def create_app(
     *, mailer: Mailer | None = None, report_builder: ReportBuilder | None = None
 ) -> FastAPI:
     app = ProblemDetailsApp(
-        title="Task tracker: background work", lifespan=lifespan_with(mailer, report_builder)
+        title="Task tracker: background work",
+        lifespan=lifespan_with(mailer, report_builder),
+        responses=UNPARSABLE_BODY,
     )
     register_error_handlers(app)
     app.include_router(tasks_router)

@@ -20,6 +20,11 @@ from app.core.problems import ProblemDetailsApp
 from app.directory.client import DirectoryClient
 from app.directory.resilience import CircuitBreaker, Clock, RetryPolicy, Sleep
 
+# FastAPI answers 400 itself to a body it cannot parse (not UTF-8): part of every contract.
+UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+    400: {"description": "The request body could not be parsed"}
+}
+
 
 class State(TypedDict):
     directory: DirectoryClient
@@ -61,7 +66,9 @@ def create_app(
     sleep: Sleep = asyncio.sleep,
 ) -> FastAPI:
     app = ProblemDetailsApp(
-        title="Task tracker: assignees", lifespan=lifespan_with(transport, clock, sleep)
+        title="Task tracker: assignees",
+        lifespan=lifespan_with(transport, clock, sleep),
+        responses=UNPARSABLE_BODY,
     )
     register_error_handlers(app)
     app.include_router(assignees_router)
