@@ -24,7 +24,7 @@ Store = Annotated[ProjectStore, Depends(get_store)]
     status_code=status.HTTP_201_CREATED,
     summary="Create a project",
     operation_id="createProject",
-    responses=problem_responses(422),
+    responses=problem_responses(400, 422),
 )
 def create_project(payload: ProjectCreate, store: Store) -> ProjectRead:
     """Start a project that tasks can later belong to."""

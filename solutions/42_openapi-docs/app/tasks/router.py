@@ -8,7 +8,7 @@ from app.core.problems import problem_responses
 from app.tasks.schemas import TaskCreate, TaskRead
 from app.tasks.service import TaskStore
 
-router = APIRouter(prefix="/tasks", tags=["tasks"], responses=problem_responses(422))
+router = APIRouter(prefix="/tasks", tags=["tasks"], responses=problem_responses(400, 422))
 
 
 def get_store(request: Request) -> TaskStore:
