@@ -10,6 +10,11 @@ from app.core.config import get_settings
 from app.projects.router import router as projects_router
 from app.projects.store import ProjectStore
 
+# FastAPI answers 400 itself to a body it cannot parse (not UTF-8): part of every contract.
+UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+    400: {"description": "The request body could not be parsed"}
+}
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, ProjectStore | Cache]]:
@@ -21,7 +26,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, ProjectStore | Cache
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="Task tracker: project statistics", lifespan=lifespan)
+    app = FastAPI(
+        title="Task tracker: project statistics", lifespan=lifespan, responses=UNPARSABLE_BODY
+    )
     app.include_router(projects_router)
     return app
 

@@ -11,6 +11,11 @@ from app.reports.router import router as reports_router
 from app.tasks.router import TaskRead
 from app.tasks.router import router as tasks_router
 
+# FastAPI answers 400 itself to a body it cannot parse (not UTF-8): part of every contract.
+UNPARSABLE_BODY: dict[int | str, dict[str, object]] = {
+    400: {"description": "The request body could not be parsed"}
+}
+
 
 class Liveness(BaseModel):
     status: str
@@ -23,7 +28,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, object]]:
     yield {"tasks": tasks, "report_seconds": settings.report_seconds}
 
 
-app = FastAPI(title="Task tracker", lifespan=lifespan)
+app = FastAPI(title="Task tracker", lifespan=lifespan, responses=UNPARSABLE_BODY)
 app.include_router(tasks_router)
 app.include_router(reports_router)
 

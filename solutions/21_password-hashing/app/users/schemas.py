@@ -4,8 +4,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
+# No NUL character: PostgreSQL refuses it in text, and none belongs in a name.
+NO_NUL = r"^[^\x00]*$"
 Username = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64)
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64, pattern=NO_NUL)
 ]
 Password = Annotated[SecretStr, Field(min_length=8, max_length=128)]
 

@@ -6,7 +6,11 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
 from app.auth.models import Role
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64)]
+# No NUL character: PostgreSQL refuses it in text, and none belongs in a name.
+NO_NUL = r"^[^\x00]*$"
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64, pattern=NO_NUL)
+]
 
 
 class UserCreate(BaseModel):

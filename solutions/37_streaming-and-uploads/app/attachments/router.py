@@ -11,7 +11,7 @@ from app.core.db import SessionDep
 from app.core.problems import problem_responses
 from app.tasks import service
 from app.tasks.models import Attachment
-from app.tasks.schemas import AttachmentRead
+from app.tasks.schemas import AttachmentRead, ProjectId
 
 router = APIRouter(prefix="/projects", tags=["attachments"])
 
@@ -31,7 +31,7 @@ Filename = Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[^/\\\x
     responses=problem_responses(404, 413),
 )
 async def upload_attachment(
-    project_id: int, filename: Filename, request: Request, session: SessionDep
+    project_id: ProjectId, filename: Filename, request: Request, session: SessionDep
 ) -> AttachmentRead:
     try:
         await service.ensure_project(session, project_id)
@@ -57,7 +57,7 @@ async def upload_attachment(
 
 
 @router.get("/{project_id}/attachments", responses=problem_responses(404))
-async def list_attachments(project_id: int, session: SessionDep) -> list[AttachmentRead]:
+async def list_attachments(project_id: ProjectId, session: SessionDep) -> list[AttachmentRead]:
     try:
         await service.ensure_project(session, project_id)
     except service.ProjectNotFoundError:

@@ -20,10 +20,16 @@ class ProblemResponse(JSONResponse):
     media_type = "application/problem+json"
 
 
+PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+
+
 def problem_responses(*status_codes: int) -> dict[int | str, dict[str, object]]:
     """`responses=` entries documenting problems for these status codes."""
+    # `model` registers the Problem schema; the answers are served as application/problem+json.
+    problem_json = {"application/problem+json": {"schema": {"$ref": PROBLEM_SCHEMA_REF}}}
     return {
-        code: {"model": Problem, "description": HTTPStatus(code).phrase} for code in status_codes
+        code: {"model": Problem, "description": HTTPStatus(code).phrase, "content": problem_json}
+        for code in status_codes
     }
 
 

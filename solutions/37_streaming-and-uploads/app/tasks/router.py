@@ -6,9 +6,9 @@ from fastapi.responses import StreamingResponse
 from app.core.db import SessionDep, SessionsDep
 from app.core.problems import problem_responses
 from app.tasks import service
-from app.tasks.schemas import ProjectCreate, ProjectRead, TaskCreate, TaskRead
+from app.tasks.schemas import ProjectCreate, ProjectId, ProjectRead, TaskCreate, TaskRead
 
-router = APIRouter(prefix="/projects", tags=["projects"], responses=problem_responses(413))
+router = APIRouter(prefix="/projects", tags=["projects"], responses=problem_responses(400, 413))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -19,7 +19,7 @@ async def create_project(payload: ProjectCreate, session: SessionDep) -> Project
 @router.post(
     "/{project_id}/tasks", status_code=status.HTTP_201_CREATED, responses=problem_responses(404)
 )
-async def create_task(project_id: int, payload: TaskCreate, session: SessionDep) -> TaskRead:
+async def create_task(project_id: ProjectId, payload: TaskCreate, session: SessionDep) -> TaskRead:
     try:
         task = await service.add_task(session, project_id, payload.title)
     except service.ProjectNotFoundError:
@@ -36,7 +36,7 @@ async def create_task(project_id: int, payload: TaskCreate, session: SessionDep)
     },
 )
 async def export_tasks(
-    project_id: int, session: SessionDep, sessions: SessionsDep
+    project_id: ProjectId, session: SessionDep, sessions: SessionsDep
 ) -> StreamingResponse:
     try:
         await service.ensure_project(session, project_id)

@@ -2,10 +2,19 @@
 
 from typing import Annotated
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# No NUL character: PostgreSQL refuses it in text, and none belongs in a name or a title.
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=NO_NUL)
+]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
+]
+# Ids fit the database's integer column (a larger one is a 422, not a driver error).
+ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class ProjectCreate(BaseModel):

@@ -46,7 +46,7 @@ def create_task(
     return task
 
 
-@router.get("/{task_id}")
+@router.get("/{task_id}", responses={404: {"description": "No task with this id"}})
 def read_task(task_id: int, tasks: Tasks) -> TaskRead:
     task = tasks.get(task_id)
     if task is None:
