@@ -49,16 +49,25 @@ class SnippetError(ValueError):
 def find(markdown: str) -> list[Snippet]:
     lines = markdown.splitlines()
     snippets = []
+    fence = ""  # inside a fenced block, a comment is an example of one, not a reference
     for index, line in enumerate(lines):
+        opening = FENCE_OPEN.match(line.strip()) or re.match(r"^(`{3,}|~{3,})", line.strip())
+        if opening is not None and (not fence or line.strip().startswith(fence)):
+            marker = re.match(r"^(`{3,}|~{3,})", line.strip())
+            fence = "" if fence else (marker.group(1) if marker else "")
+            continue
+        if fence:
+            continue
         comment = SOURCE_COMMENT.match(line.strip())
         if comment is None:
             continue
         opening = FENCE_OPEN.match(lines[index + 1].strip()) if index + 1 < len(lines) else None
         if opening is None:
             raise SnippetError(f"line {index + 1}: a source comment stands right before a fence")
-        fence = opening["fence"]
+        closing = opening["fence"]
         end = next(
-            (i for i in range(index + 2, len(lines)) if lines[i].strip().startswith(fence)), None
+            (i for i in range(index + 2, len(lines)) if lines[i].strip().startswith(closing)),
+            None,
         )
         if end is None:
             raise SnippetError(f"line {index + 1}: the code block is never closed")

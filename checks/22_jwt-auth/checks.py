@@ -315,8 +315,8 @@ async def a_short_signing_key_stops_start_up(ctx: Check) -> None:
                 response = await client.get("/openapi.json")
         except (StartupFailed, LearnerCodeError):
             continue
-        expect(False, expected=f"start-up (or import) to fail with APP_JWT_SECRET_KEY of {len(key)} "
-               "characters: the settings require at least 32 for HS256",
+        expect(False, expected=f"start-up (or import) to fail with APP_JWT_SECRET_KEY of "
+               f"{len(key)} characters: the settings require at least 32 for HS256",
                got=f"the app started and served requests ({response.status_code})",
                note="an HMAC key is as strong as it is long: a short one is guessed offline "
                "from any token the service issued, then every token can be forged")
