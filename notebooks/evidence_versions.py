@@ -17,7 +17,7 @@
 # behaviours that a minor FastAPI release changed.
 
 # %%
-import tomllib
+import re
 import warnings
 from importlib.metadata import version
 
@@ -27,11 +27,12 @@ from pydantic import BaseModel
 
 from workbook.lessons import find_kit_root
 
-project = tomllib.loads((find_kit_root() / "pyproject.toml").read_text(encoding="utf-8"))
-dependencies = project["project"]["dependencies"]
-pins = dict(item.split("==", 1) for item in dependencies if "==" in item)
+# The package declares compatible ranges (so a team can install it beside its own FastAPI);
+# the kit's own environment is installed from the hash-pinned lock, exactly.
+lock = (find_kit_root() / "requirements" / "main.lock").read_text(encoding="utf-8")
+pins = dict(re.findall(r"^([a-z0-9_.-]+)==([^\s;\\]+)", lock, re.MULTILINE))
 for name in ("fastapi", "starlette", "pydantic"):
-    print(f"{name:<10} pinned with ==: {name in pins}   installed as pinned: "
+    print(f"{name:<10} pinned with == in the lock: {name in pins}   installed as pinned: "
           f"{version(name) == pins.get(name)}")
 
 # %% [markdown]

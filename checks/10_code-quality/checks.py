@@ -439,7 +439,10 @@ def ruff_codes(*codes: str) -> Callable[[Finding], bool]:
 
 
 def listing(findings: Iterable[Finding], *, merge_tools: bool = True) -> str:
-    chosen = sorted(set(findings), key=lambda item: (item.path, item.line, item.code))
+    # Every field in the key: two findings on one line come out in the same order every run.
+    chosen = sorted(
+        set(findings), key=lambda item: (item.path, item.line, item.code, item.message, item.tool)
+    )
     if merge_tools:
         # One fault is often seen by two tools: keep ruff's word for a line ruff reports.
         ruff_lines = {(item.path, item.line) for item in chosen if item.tool == "ruff"}
