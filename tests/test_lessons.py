@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from workbook import supervisor
-from workbook.golden import report_text
+from workbook.golden import loosen, report_text
 from workbook.harness import Check, CheckSpec, check, expect_status, load_checks
 from workbook.lessons import (
     RULE_HEADING,
@@ -226,7 +226,8 @@ def test_wrong_variant_is_rejected_by_assertion(lesson: Lesson, variant: WrongVa
     assert variant.golden_file.is_file(), (
         f"no golden report: run `python -m workbook.golden {lesson.number} {variant.name}`"
     )
-    assert report == variant.golden_file.read_text(encoding="utf-8"), (
+    stored = variant.golden_file.read_text(encoding="utf-8")
+    assert loosen(report) == loosen(stored), (
         f"the report differs from {variant.golden_file.name}; review, then rewrite it with "
         f"`python -m workbook.golden {lesson.number} {variant.name}`"
     )
