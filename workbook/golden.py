@@ -42,15 +42,29 @@ def normalise(text: str, lesson: Lesson) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
 
 
-_TRIMMED_LINE = re.compile(r"^(?P<head>.{0,20}).* … \(\d+ more characters\)$", re.MULTILINE)
 _DIGEST = re.compile(r"\b[0-9a-f]{32,64}\b")
+_FIELD = re.compile(r"^(?P<label>[a-z ]+:)\s")
+_CONTINUATION = " " * 11  # a field's later lines are indented past its label
 
 
 def loosen(text: str) -> str:
-    """What a golden comparison ignores: the tail of a trimmed line (where the clone's path
-    shifts the cut) and digests (an ETag of a file's modification time)."""
+    """What a golden comparison ignores: a field whose text was trimmed (the clone's path
+    shifts where the cut falls, even by lines) and digests (an ETag of a file's mtime)."""
     text = _DIGEST.sub("<digest>", text)
-    return _TRIMMED_LINE.sub(lambda match: match["head"] + " … (trimmed)", text)
+    fields: list[list[str]] = []
+    for line in text.splitlines():
+        if fields and (not line or line.startswith(_CONTINUATION)):  # a body's blank lines too
+            fields[-1].append(line)
+        else:
+            fields.append([line])
+    kept = []
+    for field in fields:
+        label = _FIELD.match(field[0])
+        if label is not None and any("more characters)" in line for line in field):
+            kept.append(f"{label['label']} … (trimmed)")
+        else:
+            kept.extend(field)
+    return "\n".join(kept)
 
 
 def report_text(lesson: Lesson, outcomes: list[Outcome]) -> str:
