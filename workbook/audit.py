@@ -7,6 +7,7 @@ imports and hangs reported plainly), runs every selected portable check and repo
 
     workbook audit app.main:app
     workbook audit --factory app.main:create_app --format markdown --select 09,25 --ignore 24.2
+    workbook audit app.main:app --production-env APP_ENVIRONMENT=production
 
 Settings may also live in the project's pyproject.toml:
 
@@ -14,9 +15,12 @@ Settings may also live in the project's pyproject.toml:
     app = "app.main:app"
     select = ["09", "25"]
     ignore = {"24.2" = "no browser calls this API"}   # or a list of ids
+    production-env = {APP_ENVIRONMENT = "production"}  # how the app runs in production
 
-Safe by default: without `--allow-writes` the checks send only GET, HEAD and OPTIONS, and
-write requests whose bodies validation must refuse. Run it against a test database anyway.
+Safe by default: without `--allow-writes` the audit's clients send only GET, HEAD and OPTIONS,
+and writes marked as ones the app must refuse before any handler runs (a wrong method, a body
+that is not JSON or is over the size limit); any other write ends its check as not applicable
+("run with --allow-writes"). Run it against a test database anyway.
 Exit status: 0 when every selected rule passes or does not apply, 1 when one fails, 2 when the
 app cannot be audited at all.
 """
@@ -32,13 +36,20 @@ from pathlib import Path
 from typing import Any
 
 from workbook import supervisor
-from workbook.harness import Check, CheckSpec, check, expect, load_checks
+from workbook.harness import (
+    ALLOW_WRITES_VARIABLE,
+    PRODUCTION_ENV_VARIABLE,
+    Check,
+    CheckSpec,
+    check,
+    expect,
+    load_checks,
+)
 from workbook.lessons import Lesson, MetadataError, Rule, find_kit_root, loadable_lessons
 from workbook.outcome import Outcome, Status
 from workbook.report import format_outcome, rule_url
 from workbook.targets import Target, TargetKind
 
-ALLOW_WRITES_VARIABLE = "WORKBOOK_AUDIT_ALLOW_WRITES"
 FORMATS = ("text", "markdown", "json")
 
 
@@ -58,6 +69,8 @@ class Settings:
     ignore: dict[str, str] = field(default_factory=dict)  # rule or lesson id -> reason
     allow_writes: bool = False
     output_format: str = "text"
+    # The settings that make the app run as in production (rule 42.6 reads the docs there).
+    production_env: dict[str, str] = field(default_factory=dict)
 
 
 def read_settings(args: argparse.Namespace, project: Path) -> Settings:
@@ -80,6 +93,9 @@ def read_settings(args: argparse.Namespace, project: Path) -> Settings:
         )
         settings.allow_writes = bool(table.get("allow-writes", False))
         settings.output_format = str(table.get("format", "text"))
+        production = table.get("production-env", {})
+        if isinstance(production, dict):
+            settings.production_env = {str(k): str(v) for k, v in production.items()}
     if args.factory:
         settings.app, settings.is_factory = args.factory, True
     elif args.app:
@@ -90,6 +106,9 @@ def read_settings(args: argparse.Namespace, project: Path) -> Settings:
         settings.ignore[rule_id] = "ignored on the command line"
     settings.allow_writes = settings.allow_writes or args.allow_writes
     settings.output_format = args.format or settings.output_format
+    for assignment in args.production_env or []:
+        name, _, value = assignment.partition("=")
+        settings.production_env[name.strip()] = value
     return settings
 
 
@@ -172,6 +191,8 @@ def run(settings: Settings, project: Path) -> tuple[int, str]:
         return 2, "workbook audit: no portable check is selected"
     if settings.allow_writes:
         os.environ[ALLOW_WRITES_VARIABLE] = "1"
+    if settings.production_env:
+        os.environ[PRODUCTION_ENV_VARIABLE] = json.dumps(settings.production_env)
     probe_lesson = planned[0].lesson
     probe_spec: CheckSpec = the_app_serves_its_openapi_document.__workbook_check__  # type: ignore[attr-defined]
     probe_lesson = replace(probe_lesson, rules=(*probe_lesson.rules, _PROBE_RULE))
@@ -313,6 +334,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--allow-writes",
         action="store_true",
         help="let checks send requests that may change data (use a test database)",
+    )
+    parser.add_argument(
+        "--production-env",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a setting that makes the app run as in production (repeat for more), e.g. "
+        "APP_ENVIRONMENT=production: rule 42.6 checks the docs are hidden then",
     )
 
 

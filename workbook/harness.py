@@ -38,13 +38,23 @@ from workbook.loader import (
     import_learner_module,
     learner_attribute,
 )
-from workbook.targets import Target
+from workbook.targets import Target, TargetKind
 
 ASGIApp = Callable[..., Awaitable[None]]
 CheckFunction = Callable[["Check"], Awaitable[None]]
 F = TypeVar("F", bound=CheckFunction)
 
 BASE_URL = "http://testserver"
+# `workbook audit --allow-writes` sets it: portable checks may then send requests that can
+# change data. Without it, the audit's clients refuse to send them (see `Check.client`).
+ALLOW_WRITES_VARIABLE = "WORKBOOK_AUDIT_ALLOW_WRITES"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# `workbook audit --production-env NAME=VALUE`, as JSON: how the audited app runs in production.
+PRODUCTION_ENV_VARIABLE = "WORKBOOK_AUDIT_PRODUCTION_ENV"
+# Pass as `extensions=MUST_BE_REFUSED` on a write whose body (or method) the app must refuse
+# before any handler runs: a wrong method, a body that is not JSON, one over the size limit.
+# The audit sends those without --allow-writes; it never sends any other write.
+MUST_BE_REFUSED: dict[str, Any] = {"workbook_must_be_refused": True}
 TRIM = 700
 
 
@@ -120,6 +130,24 @@ class Blocked(Exception):
 class NotApplicable(Exception):
     """The check does not apply to this app (`raise NotApplicable("no HTML routes")`): the
     audit reports it as such, with the reason; on a lesson's own app it is an error."""
+
+
+class WritesNotAllowed(NotApplicable):
+    """An audit without --allow-writes refused a request that could change the app's data."""
+
+
+async def _refuse_writes(request: httpx.Request) -> None:
+    """The audit's safety net: only safe methods and marked must-be-refused probes go out."""
+    if request.method in SAFE_METHODS or request.extensions.get("workbook_must_be_refused"):
+        return
+    raise WritesNotAllowed(
+        f"it sends {request.method} {request.url.path} with a body the app may store: run the "
+        "audit with --allow-writes, against a test database, to include it"
+    )
+
+
+def writes_allowed() -> bool:
+    return os.environ.get(ALLOW_WRITES_VARIABLE) == "1"
 
 
 class StartupFailed(Exception):
@@ -339,11 +367,27 @@ class Check:
 
     def fresh_app(self) -> ASGIApp:
         """The app imported anew, as a second process would (after changing settings, say)."""
-        from workbook.loader import forget_app_modules
+        from workbook.loader import forget_app_modules, forget_modules_under
 
         forget_app_modules()
+        if self.target.kind is TargetKind.AUDITED:
+            forget_modules_under(self.root)  # a team's service need not be a package `app`
         self._modules.clear()
         return self.app()
+
+    def production_environment(self, lesson_settings: dict[str, str]) -> dict[str, str]:
+        """The settings that make the app run as in production: the lesson's own, or for an
+        audited service what `--production-env` said (without it, the check does not apply)."""
+        if self.target.kind is not TargetKind.AUDITED:
+            return lesson_settings
+        told = os.environ.get(PRODUCTION_ENV_VARIABLE, "")
+        if not told:
+            raise NotApplicable(
+                "the audit was not told how the app runs in production: pass "
+                "--production-env NAME=VALUE, or production-env in [tool.workbook.audit]"
+            )
+        settings: dict[str, str] = json.loads(told)
+        return settings
 
     def _module_exists(self, name: str) -> bool:
         relative = Path(*name.split("."))
@@ -403,6 +447,8 @@ class Check:
                         client_address=client_address,
                     )
                 )
+            if self.target.kind is TargetKind.AUDITED and not writes_allowed():
+                client.event_hooks["request"].append(_refuse_writes)
             client.event_hooks["request"].append(self._remember_request)
             yield client
 

@@ -88,6 +88,18 @@ def forget_app_modules() -> None:
     importlib.invalidate_caches()
 
 
+def forget_modules_under(root: Path) -> None:
+    """Forget every module imported from the project at `root` (not its installed packages)."""
+    resolved = root.resolve()
+    for name, module in list(sys.modules.items()):
+        location = getattr(module, "__file__", None)
+        if not location or "site-packages" in location:
+            continue
+        if Path(location).resolve().is_relative_to(resolved):
+            del sys.modules[name]
+    importlib.invalidate_caches()
+
+
 @contextlib.contextmanager
 def target_on_path(root: Path) -> Iterator[None]:
     """Put `root` first on sys.path with no `app` modules cached; undo both afterwards."""

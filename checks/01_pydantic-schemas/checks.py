@@ -7,6 +7,7 @@ import httpx
 
 from workbook.harness import (
     Check,
+    NotApplicable,
     RuleViolation,
     check,
     describe_response,
@@ -14,6 +15,7 @@ from workbook.harness import (
     expect,
     json_body,
 )
+from workbook.openapi import fetch_document, json_body_schema, operations, resolve
 
 PASSWORD = "violet-harbour-lamp-42"
 # The display name differs from the e-mail's local part, so a validator that compares only
@@ -156,6 +158,55 @@ async def an_unknown_field_in_a_change_is_refused(ctx: Check) -> None:
         user_id = json_body(created).get("id")
         response = await client.patch(f"/users/{user_id}", json={"is_admin": True})
     expect_refused_naming(response, "is_admin", "unknown fields are refused in a PATCH too")
+
+
+def open_objects(document: dict[str, Any], schema: Any, where: str, seen: set[int]) -> list[str]:
+    """Object schemas under `schema` that take fields they do not declare, named by `where`."""
+    schema = resolve(document, schema)
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return []
+    seen.add(id(schema))
+    name = str(schema.get("title") or where)
+    found = []
+    extra = schema.get("additionalProperties")
+    if "properties" in schema and extra is not False:
+        found.append(f"{name} accepts undeclared fields")
+    elif schema.get("type") == "object" and "properties" not in schema and extra in (None, True):
+        found.append(f"{name} is any JSON object (no schema declares its fields)")
+    children = [*(schema.get("properties") or {}).values(), schema.get("items")]
+    children += [*(schema.get("allOf") or []), *(schema.get("anyOf") or [])]
+    children += [*(schema.get("oneOf") or [])]
+    if isinstance(extra, dict):
+        children.append(extra)  # a map's values: declared models too
+    for child in children:
+        found += open_objects(document, child, name, seen)
+    return found
+
+
+@check("01.3", portable=True)
+async def every_request_body_refuses_undeclared_fields(ctx: Check) -> None:
+    """Every JSON request body in /openapi.json is a model with additionalProperties false."""
+    async with ctx.client() as client:
+        document = await fetch_document(client, "01.6")
+    findings: list[str] = []
+    bodies = 0
+    for operation in operations(document):
+        schema = json_body_schema(document, operation)
+        if schema is None:
+            continue
+        bodies += 1
+        findings += [f"{operation.label}: {finding}" for finding in
+                     dict.fromkeys(open_objects(document, schema, "the body", set()))]
+    if not bodies:
+        raise NotApplicable("no operation takes a JSON body")
+    more = f" … ({len(findings) - 6} more)" if len(findings) > 6 else ""
+    expect(
+        not findings,
+        expected="every request body schema to declare its fields and refuse others "
+        "(additionalProperties: false, from model_config = ConfigDict(extra=\"forbid\")), so "
+        "an unknown field is a 422 instead of being silently dropped or stored",
+        got="; ".join(findings[:6]) + more,
+    )
 
 
 @check("01.1", baseline=True)

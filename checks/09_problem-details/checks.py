@@ -1,11 +1,31 @@
 """Checks for lesson 09: one error format, RFC 9457 problem details."""
 
+from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
 import httpx
 
-from workbook.harness import Blocked, Check, check, error_fields, expect, expect_status, json_body
+from workbook.harness import (
+    MUST_BE_REFUSED,
+    Blocked,
+    Check,
+    NotApplicable,
+    check,
+    error_fields,
+    expect,
+    expect_status,
+    json_body,
+)
+from workbook.openapi import (
+    Operation,
+    fetch_document,
+    json_body_schema,
+    operations,
+    parameters,
+    resolve,
+    with_dummy_parameters,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 MEMBERS = ("type", "title", "status", "detail", "instance")
@@ -227,7 +247,7 @@ async def a_blank_type_has_the_reason_phrase_as_title(ctx: Check) -> None:
     )
 
 
-@check("09.3")
+@check("09.3", portable=True)
 async def an_unknown_route_is_a_problem(ctx: Check) -> None:
     """A path no route matches answers 404 as problem details."""
     async with ctx.client(headers=SAME_ID) as client:
@@ -235,12 +255,33 @@ async def an_unknown_route_is_a_problem(ctx: Check) -> None:
     expect_problem(response, 404, because="no route matches /no-such-route")
 
 
-@check("09.3")
+# Methods tried on a path that lacks them, in this order: the router answers 405 before any
+# handler runs, so none of them can change data.
+UNUSED_METHODS = ("delete", "put", "patch", "post")
+
+
+def wrong_method_target(document: dict[str, Any]) -> tuple[str, str] | None:
+    """A method some path lacks, and that path (paths without parameters first)."""
+    by_path: dict[str, set[str]] = {}
+    for operation in operations(document):
+        by_path.setdefault(operation.path, set()).add(operation.method)
+    for path in sorted(by_path, key=lambda path: ("{" in path, path)):
+        unused = [method for method in UNUSED_METHODS if method not in by_path[path]]
+        if unused:
+            return unused[0].upper(), with_dummy_parameters(path)
+    return None
+
+
+@check("09.3", portable=True)
 async def a_wrong_method_is_a_problem_that_keeps_allow(ctx: Check) -> None:
-    """DELETE /tasks answers 405 as problem details and keeps its `Allow` header."""
+    """A method a path does not take answers 405 as problem details, keeping `Allow`."""
     async with ctx.client(headers=SAME_ID) as client:
-        response = await client.delete("/tasks")
-    expect_problem(response, 405, because="/tasks does not take DELETE")
+        target = wrong_method_target(await fetch_document(client, "09.5"))
+        if target is None:
+            raise NotApplicable("every path takes every method")
+        method, path = target
+        response = await client.request(method, path, extensions=MUST_BE_REFUSED)
+    expect_problem(response, 405, because=f"{path} does not take {method}")
     expect(
         bool(response.headers.get("allow")),
         expected="the `Allow` header of the 405, passed on from the exception's headers",
@@ -275,6 +316,119 @@ async def invalid_parameters_are_problems_naming_them(ctx: Check) -> None:
     expect_fields_named(bad_path, path_body, "task_id")
     query_body = expect_problem(bad_query, 422, because="unassigned is true or false")
     expect_fields_named(bad_query, query_body, "unassigned")
+
+
+# Scalar types a text such as "not-a-number" can never be: sent as one, validation refuses it.
+SCALAR_TYPES = {"integer", "number", "boolean"}
+NOT_A_SCALAR = "not-a-number"
+
+
+def schema_types(document: dict[str, Any], schema: Any) -> set[str]:
+    """The JSON types a (resolved) schema allows, through anyOf/oneOf (Optional[int] too)."""
+    schema = resolve(document, schema)
+    if not isinstance(schema, dict):
+        return set()
+    kind = schema.get("type")
+    found = {kind} if isinstance(kind, str) else set(kind) if isinstance(kind, list) else set()
+    for key in ("anyOf", "oneOf"):
+        for option in schema.get(key) or []:
+            found |= schema_types(document, option)
+    return found
+
+
+def needs_credentials(document: dict[str, Any], operation: Operation) -> bool:
+    """The document says the operation is secured (its own `security`, else the global one)."""
+    security = operation.spec.get("security", document.get("security"))
+    return bool(security)
+
+
+def body_probes(document: dict[str, Any]) -> Iterator[tuple[Operation, list[str]]]:
+    """Operations whose JSON body has required fields, with those fields; public ones first."""
+    found = []
+    for operation in operations(document):
+        schema = json_body_schema(document, operation)
+        required = schema.get("required") if schema else None
+        if operation.method != "get" and isinstance(required, list) and required:
+            found.append((operation, [str(name) for name in required]))
+    found.sort(key=lambda probe: (needs_credentials(document, probe[0]),
+                                  probe[0].has_path_parameters))
+    yield from found
+
+
+def parameter_probes(document: dict[str, Any]) -> Iterator[tuple[Operation, str, str]]:
+    """GET operations with a path or query parameter that must be a number or a boolean:
+    (operation, the parameter's name, where it goes); public operations first."""
+    found = []
+    for operation in operations(document):
+        if operation.method != "get":
+            continue
+        for parameter in parameters(document, operation):
+            types = schema_types(document, parameter.get("schema")) - {"null"}
+            if parameter.get("in") in ("path", "query") and types and types <= SCALAR_TYPES:
+                found.append((operation, str(parameter["name"]), str(parameter["in"])))
+                break
+    found.sort(key=lambda probe: needs_credentials(document, probe[0]))
+    yield from found
+
+
+async def first_validated(
+    client: httpx.AsyncClient, requests: Iterator[tuple[httpx.Request, list[str], str]]
+) -> tuple[httpx.Response, list[str], str] | None:
+    """The first answer that validation, not authentication, gave (401/403 try the next)."""
+    for request, fields, why in requests:
+        response = await client.send(request)
+        if response.status_code not in (401, 403):
+            return response, fields, why
+    return None
+
+
+def body_requests(
+    client: httpx.AsyncClient, document: dict[str, Any]
+) -> Iterator[tuple[httpx.Request, list[str], str]]:
+    for operation, required in body_probes(document):
+        request = client.build_request(
+            operation.method.upper(),
+            with_dummy_parameters(operation.path),
+            json={},
+            extensions=MUST_BE_REFUSED,
+        )
+        yield request, required, f"{operation.label} lacks {', '.join(required)}"
+
+
+def parameter_requests(
+    client: httpx.AsyncClient, document: dict[str, Any]
+) -> Iterator[tuple[httpx.Request, list[str], str]]:
+    for operation, name, location in parameter_probes(document):
+        path, query = operation.path, {}
+        if location == "path":
+            path = path.replace("{" + name + "}", NOT_A_SCALAR)
+        else:
+            query = {name: NOT_A_SCALAR}
+        request = client.build_request("GET", with_dummy_parameters(path), params=query)
+        yield request, [name], f"{name} of {operation.label} must be a number or a boolean"
+
+
+@check("09.4", portable=True)
+async def validation_problems_name_the_failing_fields(ctx: Check) -> None:
+    """On any route, an empty body and a mistyped parameter are 422 problems naming each field."""
+    async with ctx.client(headers=SAME_ID) as client:
+        document = await fetch_document(client, "09.5")
+        answers = [
+            answer
+            for answer in (
+                await first_validated(client, body_requests(client, document)),
+                await first_validated(client, parameter_requests(client, document)),
+            )
+            if answer is not None
+        ]
+    if not answers:
+        raise NotApplicable(
+            "no operation that answers without credentials takes a JSON body with required "
+            "fields or a numeric or boolean parameter"
+        )
+    for response, fields, why in answers:
+        body = expect_problem(response, 422, because=why)
+        expect_fields_named(response, body, *fields)
 
 
 @check("09.4")

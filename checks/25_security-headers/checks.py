@@ -14,7 +14,15 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from workbook.harness import Check, NotApplicable, check, expect, expect_status, json_body
+from workbook.harness import (
+    MUST_BE_REFUSED,
+    Check,
+    NotApplicable,
+    check,
+    expect,
+    expect_status,
+    json_body,
+)
 
 BASELINE_HEADERS = (
     "X-Content-Type-Options",
@@ -285,7 +293,7 @@ async def a_wrong_method_carries_the_headers(ctx: Check) -> None:
         expect(target is not None, expected="a path that does not allow every method",
                got=sorted(document.get("paths", {})))
         assert target is not None
-        response = await client.request(*target)
+        response = await client.request(*target, extensions=MUST_BE_REFUSED)
     expect_status(response, 405, because="the path has no route for this method")
     expect_headers_present(response, "a 405 the router answers before any route runs")
 
@@ -305,7 +313,11 @@ async def an_unparsable_body_carries_the_headers(ctx: Check) -> None:
         # Without path parameters first: the parameter we invent could be refused first.
         method, path = sorted(targets, key=lambda target: "{" in target[1])[0]
         response = await client.request(
-            method, path, content=b'{"broken": ', headers={"Content-Type": "application/json"}
+            method,
+            path,
+            content=b'{"broken": ',
+            headers={"Content-Type": "application/json"},
+            extensions=MUST_BE_REFUSED,
         )
     expect_status(response, 422, because="a body that is not JSON is refused by validation")
     expect_headers_present(response, "a 422 from request validation")

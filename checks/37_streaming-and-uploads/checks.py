@@ -24,7 +24,15 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import Pool
 
-from workbook.harness import Blocked, Check, check, expect, expect_status, json_body
+from workbook.harness import (
+    MUST_BE_REFUSED,
+    Blocked,
+    Check,
+    check,
+    expect,
+    expect_status,
+    json_body,
+)
 
 EXPORT_ROWS = 100_000
 # A streamed export holds one batch at a time (a few hundred KB); loading 100,000 rows, or
@@ -461,7 +469,8 @@ async def request_bodies_have_a_size_limit(ctx: Check) -> None:
             read = [0]
             response = await client.request(
                 method, url, content=spaces(read, cap),
-                headers={"Content-Length": str(declared), "Content-Type": media_type})
+                headers={"Content-Length": str(declared), "Content-Type": media_type},
+                extensions=MUST_BE_REFUSED)
             expect(response.status_code == 413,
                    expected=f"413 for a {declared >> 20} MiB body to {method} {path}: without "
                    "a body size limit (FastAPI's max_body_size), any client can make the "

@@ -26,7 +26,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="Inventory", lifespan=lifespan)
+    app = FastAPI(title="Inventory", lifespan=lifespan, debug=get_settings().environment == "dev")
     app.add_middleware(
         CORSMiddleware,
         allow_origins=get_settings().cors_origins,  # "*" by default, with credentials

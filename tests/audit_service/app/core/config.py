@@ -12,6 +12,7 @@ class Settings(BaseSettings):
     jwt_secret: str = "change-me-in-production-0123456789abcdef"
     access_minutes: int = 15
     cors_origins: list[str] = ["*"]
+    environment: str = "development"  # production changes nothing yet: the docs stay public
 
 
 @lru_cache
