@@ -207,3 +207,56 @@ def test_a_partial_run_does_not_overwrite_the_verdict(clone: Path) -> None:
     result = pytest_in(clone, "lessons/01", "-k", "a_valid_user_is_created_and_read_back")
     assert "a partial run (1 of" in result.stdout
     assert not (clone / ".workbook" / "progress.json").exists()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["hint", "1"], ["solution", "1"], ["cite", "9.2"]],
+    ids=["hint", "solution", "cite"],
+)
+def test_a_reader_that_leaves_early_gets_no_traceback(arguments: list[str]) -> None:
+    """`workbook ... | head`: the reader is gone before the output is written."""
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "workbook", *arguments],
+        cwd=KIT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,  # output to a pipe buffered, as a learner's shell has it
+    )
+    assert child.stdout is not None
+    assert child.stderr is not None
+    child.stdout.close()  # the reader leaves before anything is written
+    errors = child.stderr.read().decode()
+    child.stderr.close()
+    assert child.wait(timeout=60) == 0
+    assert errors == ""
+
+
+def test_cite_and_hint_accept_a_lesson_number_without_its_zero(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(KIT_ROOT)
+    monkeypatch.setenv("WORKBOOK_SITE_URL", "https://team.github.io/fastapi-workbook/")
+    assert main(["cite", "9.2"]) == 0
+    assert "rule 09.2" in (link := capsys.readouterr().out)
+    assert "#rule-09-2)" in link
+    assert main(["hint", "1"]) == 0
+    assert "Lesson 01 pydantic-schemas, hint 1 of" in capsys.readouterr().out
+    assert main(["cite", "9"]) == 2
+    assert "not a rule id such as 09.2" in capsys.readouterr().err
+
+
+def test_an_untouched_lesson_shows_no_count_of_passing_checks(
+    clone: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """"not started (2/13)" would read as a contradiction, even after grading the starter."""
+    from workbook import progress
+    from workbook.lessons import find_lesson
+
+    lesson = find_lesson(clone, "01")
+    progress.record(lesson, 2, 13, untouched=True)  # what `pytest lessons/01` keeps
+    assert main([]) == 0
+    assert re.search(r"01 +pydantic-schemas +not started +-/13\n", capsys.readouterr().out)
+    assert main(["progress", "--format", "markdown"]) == 0
+    assert "| 01 | pydantic-schemas | not started | -/13 |" in capsys.readouterr().out

@@ -36,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The audit runs in a team's own project, far from any copy of the kit.
         kit_root = Path.cwd() if command is run_audit else find_kit_root()
         status = command(kit_root, args)
+        # Output to a pipe waits in a buffer: flush it here, where a reader that left (`| head`)
+        # is caught below, not at exit, where Python prints a BrokenPipeError and exits 120.
+        sys.stdout.flush()
     except (LookupError, FileNotFoundError, MetadataError) as error:
         print(f"workbook: {error}", file=sys.stderr)
         return 2
@@ -142,8 +145,10 @@ def progress_rows(kit_root: Path) -> list[Row]:
         if untouched:
             pristine.keep_snapshot(lesson)  # so a reset works even without git
         result = progress.cached(lesson) or (None if untouched else grade_quietly(lesson))
-        if result is None:
-            total = count_checks(lesson)
+        if result is None or result.untouched:
+            # No count of passing checks beside "not started": the starter's baseline checks
+            # pass, and "not started 4/10" would read as a contradiction.
+            total = count_checks(lesson) if result is None else result.total
             rows.append(team.Row(lesson.number, lesson.slug, "not started", None, total))
         else:
             rows.append(

@@ -25,6 +25,7 @@ from workbook.targets import Target, TargetKind, learner_target, solution_target
 TARGET_FOLDERS = {"lessons": TargetKind.LEARNER, "solutions": TargetKind.SOLUTION}
 SHORT_REFERENCE = re.compile(r"^(?P<folder>lessons|solutions)/(?P<number>\d{1,2})/?$")
 LESSON_FOLDER = re.compile(r"^\d{2}_[a-z0-9-]+$")
+SOLUTION_ANCHOR = Path("app", "main.py")  # every lesson's service has its FastAPI app there
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -62,7 +63,7 @@ def _enclosing_lesson_folder(path: Path) -> Path | None:
 
 def _expand_reference(arg: str) -> str:
     path = Path(arg.split("::", 1)[0])
-    if path.name == "lesson.toml" and "::" in arg:
+    if "::" in arg and _is_check_anchor(path):
         return arg  # one check, by the node id a failure printed
     if path.exists():
         enclosing = _enclosing_lesson_folder(path)
@@ -75,6 +76,20 @@ def _expand_reference(arg: str) -> str:
     except (LookupError, FileNotFoundError, MetadataError):
         return arg
     return f"{match['folder']}/{lesson.name}"
+
+
+def _is_check_anchor(path: Path) -> bool:
+    """The file a lesson's checks hang under (see `LessonDirectory.collect`): a learner's
+    `lessons/NN_slug/lesson.toml`, or a solution's `solutions/NN_slug/app/main.py`."""
+    if path.name == "lesson.toml":
+        return True
+    resolved = path.resolve()
+    return (
+        resolved.name == SOLUTION_ANCHOR.name
+        and resolved.parent.name == SOLUTION_ANCHOR.parent.name
+        and resolved.parents[2].name == "solutions"
+        and LESSON_FOLDER.match(resolved.parents[1].name) is not None
+    )
 
 
 def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -98,10 +113,29 @@ class LessonDirectory(pytest.Directory):
         lesson = load_lesson(self.path.parent.parent / "lessons" / self.path.name)
         is_learner = self.kind is TargetKind.LEARNER
         target = learner_target(lesson) if is_learner else solution_target(lesson)
-        # Items hang under a file, so that a failure's node id (`lessons/01_x/lesson.toml::name`)
-        # can be passed back to pytest to run that one check again.
-        anchor = lesson.lesson_dir / "lesson.toml" if is_learner else self.path / "app"
-        yield LessonChecks.from_parent(self, path=anchor, lesson=lesson, target=target)
+        # Items hang under a file (pytest refuses `folder::name`), so that a failure's node id
+        # (`lessons/01_x/lesson.toml::name`) can be passed back to pytest to run that one check.
+        if is_learner:
+            anchor = lesson.lesson_dir / "lesson.toml"
+            yield LessonChecks.from_parent(self, path=anchor, lesson=lesson, target=target)
+        else:
+            # `solutions/01_x/app/main.py::name`: pytest matches each folder of that path to a
+            # collector, so the `app` folder between is one.
+            folder = self.path / SOLUTION_ANCHOR.parent
+            yield SolutionApp.from_parent(self, path=folder, lesson=lesson, target=target)
+
+
+class SolutionApp(pytest.Directory):
+    """A solution's `app/` folder, holding its checks under `app/main.py`."""
+
+    def __init__(self, *, lesson: Lesson, target: Target, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.lesson = lesson
+        self.target = target
+
+    def collect(self) -> Iterator[pytest.Collector]:
+        anchor = self.path / SOLUTION_ANCHOR.name
+        yield LessonChecks.from_parent(self, path=anchor, lesson=self.lesson, target=self.target)
 
 
 class LessonChecks(pytest.File):
