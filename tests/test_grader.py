@@ -185,3 +185,84 @@ def test_a_stuck_thread_does_not_keep_pytest_alive(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 60
     assert result.returncode != 0
     assert "did not finish within 2 s" in result.stdout
+
+
+def test_a_failures_node_id_runs_that_check_again() -> None:
+    failed = re.findall(r"^FAILED (\S+)", pytest_run("lessons/01").stdout, re.MULTILINE)
+    assert failed, "the starter of lesson 01 fails some checks"
+    node_id = failed[-1]
+    assert node_id.startswith(f"lessons/{LESSON.name}/")
+    again = pytest_run(node_id)
+    assert re.search(r"\b1 failed in\b", again.stdout), again.stdout[-2000:]
+    assert node_id.split("::")[1] in again.stdout
+    # A solution's checks, by the node id pytest lists (a maintainer's failing solution).
+    listed = pytest_run("solutions/01", "--collect-only", "-q").stdout.split()
+    solution_id = listed[0]
+    assert solution_id.startswith(f"solutions/{LESSON.name}/")
+    assert "::" in solution_id
+    again = pytest_run(solution_id)
+    assert re.search(r"\b1 passed in\b", again.stdout), again.stdout[-2000:]
+
+
+def test_a_long_line_in_a_failure_is_trimmed() -> None:
+    from workbook.outcome import Failure
+    from workbook.report import LINE_LIMIT
+
+    outcome = Outcome(
+        spec=load_checks(LESSON)[0],
+        target=Target(LESSON, TargetKind.LEARNER, LESSON.lesson_dir),
+        backend="sqlite",
+        status=Status.FAILED,
+        failure=Failure(
+            expected="status 201",
+            got="422 " + "g" * 5000,
+            sent="POST /users\n" + '{"name": "' + "x" * 5000 + '"}',
+        ),
+    )
+    text = format_outcome(outcome)
+    sent = next(line for line in text.splitlines() if line.startswith("sent:"))
+    assert sent == "sent:      POST /users"
+    assert max(len(line) for line in text.splitlines()) < LINE_LIMIT + 60
+    assert text.count("more characters)") == 2
+
+
+LESSON_07 = find_lesson(KIT_ROOT, "07")
+HEARTBEAT_CHECK = "the_heartbeat_answers_while_a_lookup_runs"
+LOOKUP = "    person = directory.lookup(login)\n"
+
+
+@pytest.mark.parametrize(
+    ("typo", "status", "told"),
+    [
+        (
+            "    person = directroy.lookup(login)\n",
+            Status.ERROR,
+            ["NameError: name 'directroy' is not defined, at app/tasks/router.py line",
+             "while answering GET /assignees/ada.lovelace", "hint:      fix this first"],
+        ),
+        (
+            "    person = directory.lokup(login)\n",
+            Status.FAILED,
+            ["sent:      GET /assignees/ada.lovelace", "got:       500",
+             "AttributeError: 'DirectoryClient' object has no attribute 'lokup', at "
+             "app/tasks/router.py line"],
+        ),
+    ],
+    ids=["name-error", "attribute-error"],
+)
+def test_a_typo_in_a_handler_is_not_a_blocked_event_loop(
+    tmp_path: Path, typo: str, status: Status, told: list[str]
+) -> None:
+    """Lesson 07's solution with a typo in a handler: the learner is told of the typo."""
+    shutil.copytree(LESSON_07.solution_dir / "app", tmp_path / "app")
+    router = tmp_path / "app" / "tasks" / "router.py"
+    source = router.read_text(encoding="utf-8")
+    assert LOOKUP in source
+    router.write_text(source.replace(LOOKUP, typo, 1), encoding="utf-8")
+    specs = {spec.name: spec for spec in load_checks(LESSON_07)}
+    outcome = run_check(specs[HEARTBEAT_CHECK], Target(LESSON_07, TargetKind.LEARNER, tmp_path))
+    text = format_outcome(outcome)
+    assert outcome.status is status, text
+    for part in told:
+        assert part in text, text
+    assert "blocked the event loop" not in text

@@ -41,6 +41,9 @@ class Outcome:
     # Why no other check of this target can run either: its code does not import, or it never
     # finished starting. The grader then reports the rest as blocked instead of failing each.
     halts: str = ""
+    # The code, not the rule, is at fault (a NameError in a handler): the rule's hint would
+    # mislead, so the report says to fix this first.
+    code_bug: bool = False
 
     @property
     def passed(self) -> bool:

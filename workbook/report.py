@@ -38,6 +38,8 @@ def format_outcome(outcome: Outcome, *, docs_root: str | None = None) -> str:
     if outcome.halts:
         # The rule's hint would be about something else: the code has to run first.
         lines += _field("hint", "fix this first: no check of the lesson can run until it does")
+    elif outcome.code_bug:
+        lines += _field("hint", f"fix this first: rule {rule.id} can be judged once the code runs")
     else:
         lines += _field("hint", rule.hint)
     return "\n".join(lines)

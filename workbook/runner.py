@@ -90,9 +90,19 @@ def run_here(
                 contextlib.chdir(target.root if target.kind is TargetKind.AUDITED else tmp_path),
             ):
                 status, failure, error, blocked_by = _run_in_fresh_loop(ctx, spec, timeout)
-            app_errors = tuple(
-                f"{_describe_app_error(ctx, app_error.error)} ({app_error.request_line})"
+            bug = _code_bug(ctx) if status is Status.FAILED else ""
+            if bug:
+                # What the check expected failed because the code does not run as written:
+                # say so, instead of what the failure would mean for the rule.
+                status, failure, error = Status.ERROR, None, bug
+            described = [
+                (_describe_app_error(ctx, app_error.error), app_error.request_line)
                 for app_error in ctx.app_errors
+            ]
+            app_errors = tuple(
+                f"{text} ({request_line})"
+                for text, request_line in described
+                if not (bug and bug.startswith(text))  # the bug is the error's own text already
             )
             # Finalize what the check's app leaked while its warnings are still recorded.
             ctx.release()
@@ -115,7 +125,24 @@ def run_here(
         notes=_stray_threads(ctx, threads_before),
         seconds=time.perf_counter() - started,
         halts=_halts(ctx, status),
+        code_bug=bool(bug),
     )
+
+
+# Exceptions no rule teaches: the code cannot run as written (a typo, a missing import).
+CODE_BUGS = (NameError,)
+
+
+def _code_bug(ctx: Check) -> str:
+    """The first exception of `CODE_BUGS` the app raised in the learner's code, described."""
+    for app_error in ctx.app_errors:
+        error = app_error.error
+        if isinstance(error, CODE_BUGS) and learner_location(ctx.root, error.__traceback__):
+            return (
+                f"{_describe_app_error(ctx, error)}\nwhile answering {app_error.request_line}: "
+                "the code uses a name that is not defined there (a typo, or a missing import)"
+            )
+    return ""
 
 
 def _halts(ctx: Check, status: Status) -> str:

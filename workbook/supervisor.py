@@ -294,6 +294,7 @@ def _to_wire(outcome: Outcome) -> dict[str, Any]:
         "notes": list(outcome.notes),
         "seconds": outcome.seconds,
         "halts": outcome.halts,
+        "code_bug": outcome.code_bug,
     }
 
 
@@ -316,6 +317,7 @@ def _from_wire(spec: CheckSpec, target: Target, backend: str, data: dict[str, An
         notes=tuple(notes),
         seconds=float(data.get("seconds", 0.0)),
         halts=str(data.get("halts", "")),
+        code_bug=bool(data.get("code_bug", False)),
     )
 
 

@@ -144,8 +144,17 @@ async def the_heartbeat_answers_while_a_lookup_runs(ctx: Check) -> None:
                 heartbeat = await client.get("/healthz")
                 answered_during_lookup = held.started.is_set() and not held.gave_up.is_set()
                 held.release.set()
-                await slow
+                answer = await slow
                 expect_status(heartbeat, 200)
+                # A route that fails before its lookup (a typo, say) never held the loop: its
+                # own failure is the news, not a blocked loop.
+                expect_status(answer, 200, because="the lookup succeeds")
+                expect(
+                    held.started.is_set(),
+                    expected=f"GET {path} to look the person up with DirectoryClient.lookup",
+                    got="an answer without any call of DirectoryClient.lookup",
+                    response=answer,
+                )
                 expect(
                     answered_during_lookup,
                     expected=f"/healthz to be answered while GET {path} waits on the directory",
