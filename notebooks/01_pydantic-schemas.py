@@ -16,7 +16,7 @@
 # lifespan running, and prints only what does not change from run to run.
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 VALID = {"email": "ada@example.com", "name": "Ada", "password": "violet-harbour-lamp-42"}
 BAD_INPUTS = {

@@ -15,7 +15,7 @@
 # with a PATCH that sends only the name, ask for a project that does not exist, delete.
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 APOLLO = {"name": "Apollo", "description": "Fly to the moon and back"}
 

@@ -15,7 +15,7 @@
 # Ask both apps for 20 tasks that do not exist (twenty 404s), then for their open connections.
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 for which in ("starter", "solution"):
     async with open_app("03", which) as client:

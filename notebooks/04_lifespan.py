@@ -21,7 +21,7 @@ import warnings
 
 import httpx
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 
 @contextlib.contextmanager

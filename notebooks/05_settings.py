@@ -19,7 +19,7 @@ import logging
 import os
 
 from workbook.harness import StartupFailed
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 for name in [name for name in os.environ if name.startswith("APP_")]:
     del os.environ[name]  # start from a clean configuration

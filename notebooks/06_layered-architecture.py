@@ -15,7 +15,7 @@
 # get the same answers from the starter and from the solution.
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 
 async def walk(client):
@@ -44,7 +44,7 @@ import importlib
 import sys
 
 from workbook.loader import target_on_path
-from workbook.notebook import lesson
+from workbook.notebook_app import lesson
 from workbook.targets import solution_target
 
 

@@ -20,7 +20,7 @@
 import asyncio
 import time
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 LATENCY = {"APP_DIRECTORY_LATENCY_SECONDS": "0.1"}
 SLOW_LATENCY = {"APP_DIRECTORY_LATENCY_SECONDS": "0.3"}

@@ -18,7 +18,7 @@
 # %%
 import logging
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 WAREHOUSE = {"APP_WAREHOUSE_URL": "postgresql://reports:s3cret-pass@warehouse.internal/reports"}
 

@@ -18,7 +18,7 @@
 import json
 import logging
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 # The 500's traceback belongs in the service's log, not on this page.
 logging.getLogger("app").addHandler(logging.NullHandler())

@@ -15,7 +15,7 @@
 # one list between every call: post three comments and watch the mentions pile up.
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 bodies = ("Ping @ada about the release", "@grace, please review", "No one to mention here")
 for which in ("starter", "solution"):
@@ -39,7 +39,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from workbook.notebook import lesson
+from workbook.notebook_app import lesson
 from workbook.targets import pristine_target, solution_target
 
 RUFF = ["ruff", "check", "--isolated", "--no-cache", "--output-format", "json",

@@ -25,7 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 # The starter misuses its session on purpose; keep its complaints out of the outputs.
 warnings.simplefilter("ignore")

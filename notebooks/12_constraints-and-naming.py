@@ -20,7 +20,7 @@ import os
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 
 def describe(connection):

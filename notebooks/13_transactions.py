@@ -16,7 +16,7 @@
 # 1000 hours). What is left behind?
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 
 async def project(client, name, hours):

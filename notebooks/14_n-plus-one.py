@@ -23,7 +23,7 @@ from sqlalchemy import MetaData, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 
 @contextlib.contextmanager

@@ -27,7 +27,7 @@ from sqlalchemy import Date, String, column, event, insert, table
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 logging.disable(logging.CRITICAL)  # the starter's 500s would print tracebacks
 DATES = (date(2030, 5, 1), date(2030, 5, 2), date(2030, 5, 3))

@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import Boolean, DateTime, String, column, insert, table
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 logging.disable(logging.CRITICAL)  # the starter's 500s would print tracebacks
 USER = table("user", column("name", String), column("email", String), column("role", String),

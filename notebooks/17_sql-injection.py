@@ -26,7 +26,7 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 logging.disable(logging.CRITICAL)  # the starter's 500s would print tracebacks
 NAMES = ["Ada Lovelace", "Grace Hopper", "Linus Torvalds", "Margaret Hamilton"]

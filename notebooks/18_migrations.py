@@ -25,7 +25,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, inspect
 
 from workbook.loader import target_on_path
-from workbook.notebook import environment, lesson, open_app
+from workbook.notebook_app import environment, lesson, open_app
 
 scratch = Path(tempfile.mkdtemp(prefix="lesson-18-"))
 

@@ -17,7 +17,7 @@
 # %%
 import asyncio
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 for which in ("starter", "solution"):
     async with open_app("19", which) as client:

@@ -15,7 +15,7 @@
 # and the totals per currency.
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 EXPENSES = [
     ("0.10", "EUR", "2025-03-01T12:30:00+02:00"),

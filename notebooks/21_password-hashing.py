@@ -20,7 +20,7 @@ import os
 import re
 import sqlite3
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 FAST = {"APP_ARGON2_TIME_COST": "2", "APP_ARGON2_MEMORY_COST": "4096",
         "APP_ARGON2_PARALLELISM": "1", "APP_BCRYPT_ROUNDS": "5"}

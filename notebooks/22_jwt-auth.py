@@ -24,7 +24,7 @@ import warnings
 import jwt
 from jwt.warnings import InsecureKeyLengthWarning
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 # The starter signs with a short key written in its code; PyJWT warns about it. Quiet here.
 warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)

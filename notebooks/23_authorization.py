@@ -16,7 +16,7 @@
 # answer?
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 ENV = {"APP_JWT_SECRET_KEY": "notebook-signing-key-" + "0123456789abcdef" * 2,
        "APP_ADMIN_USERNAME": "root", "APP_ADMIN_PASSWORD": "root-password-42",

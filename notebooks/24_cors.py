@@ -16,7 +16,7 @@
 # may go ahead only when `Access-Control-Allow-Origin` names its origin.
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 ENV = {"APP_CORS_ORIGINS": '["https://app.example.com"]'}
 ORIGINS = [

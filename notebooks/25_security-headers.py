@@ -19,7 +19,7 @@
 # %%
 import logging
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 # The 500's traceback belongs in the service's log, not on this page.
 logging.getLogger("app").addHandler(logging.NullHandler())
@@ -79,7 +79,7 @@ for which, responses in answers.items():
 
 # %%
 from workbook.loader import import_learner_module, target_on_path
-from workbook.notebook import lesson
+from workbook.notebook_app import lesson
 from workbook.targets import solution_target
 
 root = solution_target(lesson("25")).root

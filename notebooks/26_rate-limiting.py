@@ -21,7 +21,7 @@ import os
 
 from workbook.harness import serve
 from workbook.loader import import_learner_module, target_on_path
-from workbook.notebook import lesson
+from workbook.notebook_app import lesson
 from workbook.targets import pristine_target, solution_target
 
 LIMIT, WINDOW = 5, 60

@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 ADA = {"email": "ada.lovelace@example.org", "full_name": "Ada Lovelace",
        "password": "Correct-Horse-7-Battery"}

@@ -19,7 +19,7 @@
 # %%
 from html.parser import HTMLParser
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 
 class Elements(HTMLParser):

@@ -24,7 +24,7 @@ import logging
 import sys
 from collections import Counter
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 
 def crash():

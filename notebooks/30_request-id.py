@@ -23,7 +23,7 @@ import json
 import logging
 import re
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 WELL_FORMED = re.compile(r"[A-Za-z0-9._-]{1,64}")
 

@@ -18,7 +18,7 @@
 # %%
 from prometheus_client.parser import text_string_to_metric_families
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 SCANNER = ["/wp-login.php", "/.env", "/admin", "/.git/config", "/xmlrpc.php", "/console",
            "/owa/auth", "/hudson", "/server-status", "/phpmyadmin/index.php", "/cgi-bin/luci",

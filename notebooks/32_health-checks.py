@@ -22,7 +22,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 ENV = {"APP_API_KEY": "notebook-key", "APP_READINESS_TIMEOUT_SECONDS": "0.5"}
 PROBES = {"starter": ["/health"], "solution": ["/healthz", "/readyz"]}

@@ -31,7 +31,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from workbook.harness import serve
 from workbook.loader import import_learner_module, target_on_path
-from workbook.notebook import environment, lesson
+from workbook.notebook_app import environment, lesson
 from workbook.targets import pristine_target, solution_target
 
 hooks = []

@@ -22,7 +22,7 @@
 import sys
 from datetime import UTC, datetime
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 
 def fixed_clock() -> datetime:

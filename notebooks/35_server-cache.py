@@ -22,7 +22,7 @@
 import asyncio
 import sys
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 ALICE = {"Authorization": "Bearer alice-token"}
 BOB = {"Authorization": "Bearer bob-token"}

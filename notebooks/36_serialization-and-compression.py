@@ -35,7 +35,7 @@ from fastapi import FastAPI
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 async with open_app("36", "solution") as client:
     schemas = sys.modules["app.tasks.schemas"]

@@ -32,7 +32,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from workbook.harness import run_lifespan
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 ROWS = 100_000
 

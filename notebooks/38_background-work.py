@@ -29,7 +29,7 @@ import time
 
 from workbook.harness import run_lifespan
 from workbook.loader import import_learner_module, target_on_path
-from workbook.notebook import environment, lesson
+from workbook.notebook_app import environment, lesson
 from workbook.targets import pristine_target, solution_target
 
 LESSON = lesson("38")

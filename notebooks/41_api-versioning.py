@@ -16,7 +16,7 @@
 # whether it still works.
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 
 async def old_client(client, prefix):

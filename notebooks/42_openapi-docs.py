@@ -15,7 +15,7 @@
 # for each operation, which of the things a client needs are there.
 
 # %%
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 METHODS = ("get", "put", "post", "delete", "patch")
 

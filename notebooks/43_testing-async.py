@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from workbook.notebook import lesson
+from workbook.notebook_app import lesson
 
 LESSON = lesson("43")
 MUTANTS = sorted(p.name for p in (LESSON.checks_file.parent / "mutants").iterdir())

@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from workbook.notebook import open_app
+from workbook.notebook_app import open_app
 
 # The starter's 500s log a traceback; it belongs in the service's log, not on this page.
 logging.getLogger("app").addHandler(logging.NullHandler())

@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbook.notebook import lesson
+from workbook.notebook_app import lesson
 
 LESSON = lesson("45")
 FOLDERS = {"starter": LESSON.lesson_dir, "solution": LESSON.solution_dir}
