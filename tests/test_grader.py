@@ -266,3 +266,63 @@ def test_a_typo_in_a_handler_is_not_a_blocked_event_loop(
     for part in told:
         assert part in text, text
     assert "blocked the event loop" not in text
+
+
+LESSON_13 = find_lesson(KIT_ROOT, "13")
+SERVICE_13 = "app/budgets/service.py"
+REPOSITORY_13 = "app/budgets/repository.py"
+TRANSFER_BODY = """    for project_id in (request.source_id, request.target_id):
+        if await repository.get_project(session, project_id) is None:
+            raise ProjectNotFound(project_id)
+    transfer = Transfer(**request.model_dump())
+    await repository.add(session, transfer)  # 1. record the transfer
+    await repository.change_budget(session, request.source_id, -request.hours)  # 2. debit
+    await repository.change_budget(session, request.target_id, request.hours)  # 3. credit
+"""
+PROJECT_BODY = """    project = Project(**request.model_dump())
+    await repository.add(session, project)
+"""
+
+
+def in_a_block(body: str) -> str:
+    return "    async with session.begin():\n" + "".join(
+        f"    {line}\n" for line in body.splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    ("edits", "told"),
+    [
+        (
+            [(REPOSITORY_13, "await session.commit()", "await session.flush()")],
+            "`create_project` runs in an `async with session.begin():` of its own",
+        ),
+        (
+            [
+                (SERVICE_13, PROJECT_BODY, in_a_block(PROJECT_BODY)),
+                (SERVICE_13, TRANSFER_BODY, in_a_block(TRANSFER_BODY)),
+            ],
+            "ends its transaction half-way: the repository only flushes",
+        ),
+    ],
+    ids=["repository-flushes-first", "service-blocks-first"],
+)
+def test_half_of_step_1_of_13_transactions_is_blamed_on_rule_13_1(
+    tmp_path: Path, edits: list[tuple[str, str, str]], told: str
+) -> None:
+    """The README's step 1 done by halves: other rules' checks are blocked by rule 13.1."""
+    shutil.copytree(LESSON_13.lesson_dir / "app", tmp_path / "app")
+    for relative, old, new in edits:
+        path = tmp_path / relative
+        source = path.read_text(encoding="utf-8")
+        assert old in source
+        path.write_text(source.replace(old, new), encoding="utf-8")
+    specs = {spec.name: spec for spec in load_checks(LESSON_13)}
+    target = Target(LESSON_13, TargetKind.LEARNER, tmp_path)
+    for name in ("a_refused_credit_leaves_both_budgets_untouched",
+                 "concurrent_transfers_keep_the_total"):
+        outcome = run_check(specs[name], target)
+        text = format_outcome(outcome)
+        assert outcome.status is Status.BLOCKED, text
+        assert outcome.blocked_by == "13.1"
+        assert told in text

@@ -18,8 +18,10 @@ from typing import Any
 import httpx
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InvalidRequestError
 
-from workbook.harness import Check, check, expect, expect_status, json_body
+from workbook.harness import Blocked, Check, check, expect, expect_status, json_body
+from workbook.loader import learner_location
 
 CAP = 1000
 HOURS = 10
@@ -72,6 +74,56 @@ async def new_project(client: httpx.AsyncClient, name: str, budget_hours: int) -
     return project_id
 
 
+UNSAVED = (
+    "the INSERT was flushed but never committed, so it was rolled back when the request ended. "
+    "With a repository that only flushes, the service commits: `create_project` runs in an "
+    "`async with session.begin():` of its own"
+)
+
+
+async def expect_saved(client: httpx.AsyncClient, project_ids: list[int], *, rule: str) -> None:
+    """The projects just created are listed, so the rest of the check can trust them.
+
+    Rule 13.1 is at fault when they are not (a repository that flushes under a service that
+    never commits): a check of another rule is blocked by it rather than blaming transfers.
+    """
+    response = await client.get("/projects")
+    expect_status(response, 200, because="the projects can be listed")
+    listed = sorted(project["id"] for project in json_body(response))
+    if set(project_ids) <= set(listed):
+        return
+    got = f"POST /projects answered 201 with ids {project_ids}; GET /projects lists {listed}"
+    if rule != "13.1":
+        raise Blocked("13.1", f"{got}:\n{UNSAVED}")
+    expect(
+        False,
+        expected="every project created by POST /projects to be listed by GET /projects",
+        got=got,
+        response=response,
+        note=UNSAVED,
+    )
+
+
+def expect_working_transactions(ctx: Check) -> None:
+    """Blame rule 13.1 when SQLAlchemy refused how the app used its session's transaction."""
+    for app_error in ctx.app_errors:
+        error = app_error.error
+        if isinstance(error, InvalidRequestError) and "transaction" in str(error).lower():
+            where = learner_location(ctx.root, error.__traceback__)
+            advice = (
+                "A query run before `async with session.begin():` has begun the session's "
+                "transaction already: the use case's look-ups belong inside the block."
+                if "already" in str(error)
+                else "A commit() or rollback() inside the service's `async with "
+                "session.begin():` ends its transaction half-way: the repository only flushes."
+            )
+            raise Blocked(
+                "13.1",
+                f"{app_error.request_line} failed with {type(error).__name__}: {error}{where}\n"
+                f"{advice}",
+            )
+
+
 async def move(client: httpx.AsyncClient, source: int, target: int, hours: int) -> httpx.Response:
     return await client.post(
         "/transfers", json={"source_id": source, "target_id": target, "hours": hours}
@@ -106,6 +158,7 @@ async def a_transfer_moves_hours_and_is_recorded(ctx: Check) -> None:
     async with ctx.client() as client:
         apollo = await new_project(client, "Apollo", 100)
         gemini = await new_project(client, "Gemini", 0)
+        await expect_saved(client, [apollo, gemini], rule="13.1")
         moved = await move(client, apollo, gemini, 30)
         expect_status(moved, 201, because="Apollo has the hours and Gemini has room")
         missing = await move(client, apollo, 999_999, 5)
@@ -132,6 +185,7 @@ async def a_transfer_commits_once(ctx: Check) -> None:
     async with ctx.client() as client:
         apollo = await new_project(client, "Apollo", 100)
         gemini = await new_project(client, "Gemini", 0)
+        await expect_saved(client, [apollo, gemini], rule="13.1")
         with transactions() as log:
             response = await move(client, apollo, gemini, 30)
     expect_status(response, 201, because="Apollo has the hours and Gemini has room")
@@ -151,6 +205,7 @@ async def a_failed_debit_leaves_no_transfer_record(ctx: Check) -> None:
     async with ctx.client() as client:
         apollo = await new_project(client, "Apollo", 50)
         gemini = await new_project(client, "Gemini", 0)
+        await expect_saved(client, [apollo, gemini], rule="13.1")
         response = await move(client, apollo, gemini, 80)  # valid input, but Apollo has 50
         listed = await recorded(client)
         after = await budgets(client)
@@ -170,9 +225,11 @@ async def a_refused_credit_leaves_both_budgets_untouched(ctx: Check) -> None:
     async with ctx.client() as client:
         apollo = await new_project(client, "Apollo", 100)
         nearly_full = await new_project(client, "Gemini", CAP - 5)
+        await expect_saved(client, [apollo, nearly_full], rule="13.2")
         response = await move(client, apollo, nearly_full, HOURS)  # Gemini would pass the cap
         after = await budgets(client)
         listed = await recorded(client)
+    expect_working_transactions(ctx)
     expect_refused(response, f"Gemini would hold {CAP + HOURS - 5} hours, above the cap of {CAP}")
     media_type = response.headers.get("content-type", "").split(";")[0].strip()
     expect(
@@ -201,6 +258,7 @@ async def concurrent_transfers_keep_the_total(ctx: Check) -> None:
         d = await new_project(client, "D", 100)
         e = await new_project(client, "E", 100)
         f = await new_project(client, "F", 100)
+        await expect_saved(client, [a, b, nearly_full, d, e, f], rule="13.3")
         before = await budgets(client)
         # Open pooled connections first, so the transfers below really run side by side.
         await asyncio.gather(*(client.get("/projects") for _ in range(10)))
@@ -210,6 +268,7 @@ async def concurrent_transfers_keep_the_total(ctx: Check) -> None:
         responses = await asyncio.gather(*(move(client, src, dst, HOURS) for src, dst in plan))
         after = await budgets(client)
         listed = await recorded(client)
+    expect_working_transactions(ctx)
     statuses = Counter(response.status_code for response in responses)
     accepted = [
         pair for pair, response in zip(plan, responses, strict=True) if response.status_code == 201

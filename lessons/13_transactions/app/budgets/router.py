@@ -3,7 +3,6 @@
 from fastapi import APIRouter, status
 
 from app.budgets import repository, service
-from app.budgets.models import Project
 from app.budgets.schemas import ProjectCreate, ProjectRead, TransferCreate, TransferRead
 from app.core.db import SessionDep
 
@@ -12,9 +11,7 @@ router = APIRouter(tags=["budgets"])
 
 @router.post("/projects", status_code=status.HTTP_201_CREATED)
 async def create_project(payload: ProjectCreate, session: SessionDep) -> ProjectRead:
-    project = Project(**payload.model_dump())
-    await repository.add(session, project)
-    return ProjectRead.model_validate(project)
+    return ProjectRead.model_validate(await service.create_project(session, payload))
 
 
 @router.get("/projects")

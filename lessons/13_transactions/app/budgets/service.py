@@ -4,8 +4,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.budgets import repository
 from app.budgets.exceptions import ProjectNotFound
-from app.budgets.models import Transfer
-from app.budgets.schemas import TransferCreate
+from app.budgets.models import Project, Transfer
+from app.budgets.schemas import ProjectCreate, TransferCreate
+
+
+async def create_project(session: AsyncSession, request: ProjectCreate) -> Project:
+    project = Project(**request.model_dump())
+    await repository.add(session, project)
+    return project
 
 
 async def transfer_hours(session: AsyncSession, request: TransferCreate) -> Transfer:
