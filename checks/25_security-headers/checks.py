@@ -14,6 +14,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
+from workbook.csp import script_problem
 from workbook.harness import (
     MUST_BE_REFUSED,
     Check,
@@ -40,14 +41,6 @@ STRICT_REFERRER_POLICIES = {
 # Script sources that keep scripts to the service's own origin (or to what it vouches for
 # with a nonce or a hash). Anything else, a host, a scheme (blob:, data:, https:), *,
 # 'unsafe-inline' or 'unsafe-eval', lets a script the service did not write run on the page.
-SAFE_SCRIPT_KEYWORDS = {"'self'", "'none'", "'strict-dynamic'", "'report-sample'"}
-SAFE_SCRIPT_TOKEN = re.compile(r"'(?:nonce|sha256|sha384|sha512)-[^']+'")
-# Each script directive and where the browser looks when it is absent.
-SCRIPT_DIRECTIVES = {
-    "script-src": ("script-src", "default-src"),
-    "script-src-elem": ("script-src-elem", "script-src", "default-src"),
-    "script-src-attr": ("script-src-attr", "script-src", "default-src"),
-}
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 
@@ -146,44 +139,10 @@ def header_problems(response: httpx.Response) -> list[str]:
     return problems
 
 
-def csp_directives(policy: str) -> dict[str, list[str]]:
-    directives: dict[str, list[str]] = {}
-    for part in policy.split(";"):
-        tokens = part.strip().split()
-        if tokens and tokens[0].lower() not in directives:
-            directives[tokens[0].lower()] = [token.lower() for token in tokens[1:]]
-    return directives
-
-
 def csp_problems(response: httpx.Response) -> list[str]:
     """What is wrong with an HTML response's Content-Security-Policy (empty: nothing)."""
-    policy = response.headers.get("Content-Security-Policy", "")
-    if not policy.strip():
-        if response.headers.get("Content-Security-Policy-Report-Only"):
-            return [
-                "only Content-Security-Policy-Report-Only: the browser reports violations "
-                "but runs the injected script anyway"
-            ]
-        return ["no Content-Security-Policy header"]
-    directives = csp_directives(policy)
-    if "default-src" not in directives:
-        return [f"no default-src in `{policy}`: every kind of content not named is allowed"]
-    problems = []
-    for name, lookup in SCRIPT_DIRECTIVES.items():
-        source = next(directive for directive in lookup if directive in directives)
-        unsafe = [
-            token
-            for token in directives[source]
-            if token not in SAFE_SCRIPT_KEYWORDS and not SAFE_SCRIPT_TOKEN.fullmatch(token)
-        ]
-        if unsafe:
-            problems.append(
-                f"`{source} {' '.join(directives[source])}` (which governs {name}) "
-                f"allows {' '.join(unsafe)}: scripts the service did not write run on the page "
-                "(inline or injected, or from another host, "
-                "which anyone who can put a file there controls)"
-            )
-    return problems[:1]
+    problem = script_problem(response)
+    return [problem] if problem else []
 
 
 async def successful_gets(

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import httpx
 
+from workbook.csp import script_problem
 from workbook.harness import Check, check, expect, expect_status, json_body
 
 SCRIPT_TITLE = '<script>alert("stored-28")</script>'
@@ -34,14 +35,6 @@ GOOD_LINK = "https://example.org/specs?id=7&lang=en"
 STATIC_FILE = "/static/board.css"
 # Script sources that keep scripts to the service's own origin (or what it vouches for with a
 # nonce or a hash); any host, scheme (blob:, data:, https:), * or 'unsafe-...' does not.
-SAFE_SCRIPT_KEYWORDS = {"'self'", "'none'", "'strict-dynamic'", "'report-sample'"}
-SAFE_SCRIPT_TOKEN = re.compile(r"'(?:nonce|sha256|sha384|sha512)-[^']+'")
-# Each script directive and where the browser looks when it is absent.
-SCRIPT_DIRECTIVES = {
-    "script-src": ("script-src", "default-src"),
-    "script-src-elem": ("script-src-elem", "script-src", "default-src"),
-    "script-src-attr": ("script-src-attr", "script-src", "default-src"),
-}
 
 
 class Page(HTMLParser):
@@ -214,33 +207,9 @@ async def only_http_links_are_accepted(ctx: Check) -> None:
 
 
 def csp_problems(response: httpx.Response) -> list[str]:
-    policy = response.headers.get("Content-Security-Policy", "")
-    if not policy.strip():
-        if response.headers.get("Content-Security-Policy-Report-Only"):
-            return ["only Content-Security-Policy-Report-Only, which enforces nothing"]
-        return ["no Content-Security-Policy header"]
-    directives: dict[str, list[str]] = {}
-    for part in policy.split(";"):
-        tokens = part.strip().lower().split()
-        if tokens:
-            directives.setdefault(tokens[0], tokens[1:])
-    if "default-src" not in directives:
-        return [f"no default-src in `{policy}`"]
-    for name, lookup in SCRIPT_DIRECTIVES.items():
-        source = next(directive for directive in lookup if directive in directives)
-        unsafe = [
-            token
-            for token in directives[source]
-            if token not in SAFE_SCRIPT_KEYWORDS and not SAFE_SCRIPT_TOKEN.fullmatch(token)
-        ]
-        if unsafe:
-            return [
-                f"`{source} {' '.join(directives[source])}` (which governs {name}) "
-                f"allows {' '.join(unsafe)}: scripts the service did not write run on the page "
-                "(inline, or from another host, which anyone "
-                "who can put a file there controls)"
-            ]
-    return []
+    """What is wrong with an HTML response's Content-Security-Policy (empty: nothing)."""
+    problem = script_problem(response)
+    return [problem] if problem else []
 
 
 @check("28.3")
