@@ -468,7 +468,7 @@ def alphanumerics(text: str) -> str:
 
 @check("42.5", portable=True)
 async def operation_ids_are_unique_and_stable(ctx: Check) -> None:
-    """Every operation has an operationId, none repeats, none is derived from path and method."""
+    """Every operation has an operationId, none repeats, none is built from its path."""
     document = await load_document(ctx, "42.6")
     routes = api_routes(ctx)
     seen: dict[str, str] = {}
