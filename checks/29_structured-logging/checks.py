@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from workbook.harness import Check, check, expect, expect_status, json_body
+from workbook.harness import Blocked, Check, check, expect, expect_status, json_body
 
 # Created before the app is imported, as a module's `logging.getLogger(__name__)` would be.
 PROBE_LOGGER = "app.probe"
@@ -214,6 +214,19 @@ def one_line_for(
     return matching[0]
 
 
+def require_json_on_stdout(output: Output) -> None:
+    """The 29.2 and 29.3 checks read stdout: JSON written only to stderr is rule 29.1's
+    mistake, reported there once rather than as a failure of every rule."""
+    on_stdout, _ = parse_lines(output.lines("stdout"))
+    on_stderr, _ = parse_lines(output.lines("stderr"))
+    if not on_stdout and on_stderr:
+        raise Blocked(
+            "29.1",
+            f"the app writes its JSON records to stderr ({len(on_stderr)} of them) and none "
+            "to stdout, where the platform, and these checks, read them",
+        )
+
+
 # --- 29.1 ----------------------------------------------------------------------------------------
 
 
@@ -258,6 +271,9 @@ async def every_request_writes_one_json_line(ctx: Check) -> None:
                 )
                 answers.append((request_id, response, template, status))
     records, others = parse_lines(output.lines("stdout"))
+    on_stderr, _ = parse_lines(output.lines("stderr"))
+    if not records and on_stderr:  # say where the lines went
+        others = [*others, f"(while {len(on_stderr)} JSON lines went to stderr)"]
     lines = request_lines(records)
     for request_id, response, template, status in answers:
         expect_status(response, status)
@@ -520,6 +536,7 @@ async def an_error_keeps_serving(ctx: Check) -> None:
             fine = await client.get("/tasks")
     expect_status(crashed, 500)
     expect_status(fine, 200)
+    require_json_on_stdout(output)
     reraised = [f"{type(error.error).__name__}: {error.error}" for error in ctx.app_errors]
     expect(
         not reraised,
@@ -582,6 +599,7 @@ def has_request_line(output: Output) -> bool:
 async def the_default_level_is_info(ctx: Check) -> None:
     """With no setting, INFO and up reach stdout as JSON, from every logger; DEBUG does not."""
     output, markers = await probe(ctx, None)
+    require_json_on_stdout(output)
     got = show_lines(output.lines("stdout"))
     expect(
         has_request_line(output),
@@ -612,6 +630,7 @@ async def the_default_level_is_info(ctx: Check) -> None:
 async def app_log_level_warning_drops_info(ctx: Check) -> None:
     """With APP_LOG_LEVEL=WARNING, request lines (INFO) are dropped and warnings kept."""
     output, markers = await probe(ctx, "WARNING")
+    require_json_on_stdout(output)
     got = show_lines(output.lines("stdout"))
     expect(
         seen(output, markers["WARNING"]),
@@ -630,6 +649,7 @@ async def app_log_level_warning_drops_info(ctx: Check) -> None:
 async def app_log_level_debug_shows_debug(ctx: Check) -> None:
     """With APP_LOG_LEVEL=DEBUG, DEBUG records reach stdout as JSON."""
     output, markers = await probe(ctx, "DEBUG")
+    require_json_on_stdout(output)
     expect(
         seen(output, markers["DEBUG"]) and has_request_line(output)
         and seen(output, markers["library-DEBUG"]),
