@@ -32,6 +32,11 @@ BUDGET_SECONDS = 0.5
 # How long a hung database stays hung while the check waits for an answer: eight budgets,
 # less than the five seconds SQLite's driver waits for a lock before giving up by itself.
 HUNG_SECONDS = 8 * BUDGET_SECONDS
+# A budget longer than the database's delay, to tell the setting from a literal in the code:
+# the database answers after SLOW_SECONDS, within LONG_BUDGET_SECONDS (both under the five
+# seconds SQLite's driver waits for a lock, and HUNG_SECONDS, the time a hung probe may take).
+LONG_BUDGET_SECONDS = 6.0
+SLOW_SECONDS = 3.0
 PROBE_REQUESTS = 100  # more than the rate limit the checks set (20 a minute)
 RATE_LIMIT = "20"
 
@@ -50,6 +55,13 @@ class Outage:
 
     async def restore(self) -> None:
         raise NotImplementedError
+
+    async def stall(self) -> None:
+        """Slow, not gone: what the app asks waits, and is answered once `resume()` is called."""
+        await self.hang()
+
+    async def resume(self) -> None:
+        await self.restore()
 
 
 @dataclass
@@ -88,6 +100,11 @@ class ProxyOutage(Outage):
     mode: str = "up"
     sockets: set[asyncio.StreamWriter] = field(default_factory=set)
     pumps: set["asyncio.Task[None]"] = field(default_factory=set)
+    # Cleared while stalled: data and new connections wait for it instead of being dropped.
+    flowing: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.flowing.set()
 
     async def handle(self, client_reader: asyncio.StreamReader,
                      client_writer: asyncio.StreamWriter) -> None:
@@ -97,6 +114,10 @@ class ProxyOutage(Outage):
         self.sockets.add(client_writer)
         if self.mode == "hung":
             return  # accepted, never answered
+        await self.flowing.wait()
+        if self.mode != "up":
+            client_writer.close()
+            return
         try:
             server_reader, server_writer = await asyncio.open_connection(self.host, self.port)
         except OSError:
@@ -111,6 +132,7 @@ class ProxyOutage(Outage):
     async def pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(OSError, asyncio.IncompleteReadError):
             while data := await reader.read(65536):
+                await self.flowing.wait()  # stalled: held until the database answers again
                 if self.mode != "up":
                     return  # hung or down: this connection never delivers again
                 writer.write(data)
@@ -134,6 +156,15 @@ class ProxyOutage(Outage):
     async def restore(self) -> None:
         self.drop_all()  # what hung is gone, as after a network failure
         self.mode = "up"
+        self.flowing.set()
+
+    async def stall(self) -> None:
+        self.mode = "stalled"
+        self.flowing.clear()
+
+    async def resume(self) -> None:
+        self.mode = "up"
+        self.flowing.set()  # what was held goes through: slow, but answered
 
 
 @contextlib.asynccontextmanager
@@ -152,6 +183,7 @@ async def controllable_database(ctx: Check) -> AsyncIterator[Outage]:
         yield proxy
     finally:
         proxy.mode = "down"
+        proxy.flowing.set()
         proxy.drop_all()
         server.close()
 
@@ -196,7 +228,11 @@ def is_problem(response: httpx.Response, status: int) -> bool:
 
 async def timed_get(client: httpx.AsyncClient, path: str) -> httpx.Response | None:
     """GET `path`; None if no answer came within HUNG_SECONDS (the database stays hung)."""
-    request = asyncio.ensure_future(client.get(path))
+    return await timed_get_of(asyncio.ensure_future(client.get(path)))
+
+
+async def timed_get_of(request: "asyncio.Future[httpx.Response]") -> httpx.Response | None:
+    """The answer to a request in flight; None if none came within HUNG_SECONDS."""
     done, _ = await asyncio.wait({request}, timeout=HUNG_SECONDS)
     if request in done:
         return request.result()
@@ -320,6 +356,38 @@ async def readiness_answers_within_its_budget(ctx: Check) -> None:
            expected="503 with a problem body: a database that does not answer in time is not "
            "ready", got=hung, response=hung)
     expect_status(back, 200, because="the database is back")
+
+
+@check("32.2", timeout=40)
+async def readiness_waits_as_long_as_its_budget(ctx: Check) -> None:
+    """With a budget of 6 s, a database that answers after 3 s is ready: the budget is the setting.
+
+    The probe waits for the database as long as APP_READINESS_TIMEOUT_SECONDS says, not for
+    a duration written in the code."""
+    configure(ctx)
+    ctx.setenv("APP_READINESS_TIMEOUT_SECONDS", f"{LONG_BUDGET_SECONDS:g}")
+    async with controllable_database(ctx) as database, ctx.client() as client:
+        path = await find_probe(client, "readiness")
+        up = await client.get(path)
+        await database.stall()
+        try:
+            probe = asyncio.ensure_future(client.get(path))
+            await asyncio.wait({probe}, timeout=SLOW_SECONDS)
+        finally:
+            await database.resume()
+        slow = await timed_get_of(probe)
+    expect_status(up, 200, because="the database answers")
+    expect(
+        slow is not None,
+        expected=f"an answer once the database ({ctx.backend}) answered, {SLOW_SECONDS:g} s "
+        f"into a budget of {LONG_BUDGET_SECONDS:g} s",
+        got=f"no answer within {HUNG_SECONDS:g} s more",
+    )
+    assert slow is not None
+    expect_status(slow, 200, because=f"APP_READINESS_TIMEOUT_SECONDS={LONG_BUDGET_SECONDS:g} and "
+                  f"the database ({ctx.backend}) answered the read after {SLOW_SECONDS:g} s, "
+                  "within that budget: wait as long as Settings.readiness_timeout_seconds says, "
+                  "not for a duration written in the code")
 
 
 @check("32.2", timeout=60)

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import Pool
 
@@ -41,6 +41,7 @@ EXPORT_MEMORY_BOUND = 4 * 1024 * 1024
 UPLOAD_LIMIT = 2 * 1024 * 1024  # APP_MAX_UPLOAD_BYTES in these checks
 UPLOAD_SIZE = 1536 * 1024  # under the limit
 UPLOAD_MEMORY_BOUND = 768 * 1024  # half the upload: the body is never in memory whole
+JSON_LIMIT = 16 * 1024  # APP_MAX_JSON_BODY_BYTES in the check of the JSON routes' limit
 CHUNK = 64 * 1024
 HEX = re.compile(r"[0-9a-f]{16,}")  # generated names, masked so reports stay the same
 
@@ -135,12 +136,15 @@ async def drive(
     on_body: Callable[[bytes], None] | None = None,
     keep_body: bool = False,
     disconnect_after: int | None = None,
+    errors_answered: bool = False,
     headers: dict[str, str] | None = None,
 ) -> Exchange:
     """Send a request to the app as a server would; optionally disconnect half-way.
 
     `disconnect_after`: the client goes away once it has sent (with a body) or received
     (without one) that many bytes.
+    `errors_answered`: an exception the app raises after answering (its 500) is dropped, as a
+    server drops it once it has logged it.
     """
     app = ctx.app()
     exchange = Exchange()
@@ -198,7 +202,8 @@ async def drive(
         await app(scope, receive, send)
     except Exception:
         # A server drops what the app raises once the client has gone (ClientDisconnect).
-        if not gone.is_set() or disconnect_after is None:
+        gone_away = gone.is_set() and disconnect_after is not None
+        if not gone_away and not (errors_answered and exchange.status):
             raise
     return exchange
 
@@ -295,6 +300,42 @@ async def attachments(client: httpx.AsyncClient, project_id: int) -> list[dict[s
     expect_status(response, 200, because="a project's attachments can be listed")
     listed: list[dict[str, Any]] = json_body(response)
     return listed
+
+
+def block_if_refused(exchange: Exchange, size: int) -> None:
+    """An upload under APP_MAX_UPLOAD_BYTES refused with 413 is rule 37.2's mistake, not 37.3's."""
+    if exchange.status == 413:
+        raise Blocked("37.2", f"an upload of {size} bytes, under APP_MAX_UPLOAD_BYTES "
+                      f"({UPLOAD_LIMIT}), was refused with 413")
+
+
+async def refuse_writes(ctx: Check) -> None:
+    """From now on the database refuses every INSERT and UPDATE: a trigger on every table.
+
+    The app's commit then fails for real (on SQLite and PostgreSQL), whatever its tables."""
+    engine = create_async_engine(ctx.database_url)
+    try:
+        async with engine.begin() as connection:
+            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+            if ctx.backend == "postgresql":
+                await connection.execute(text(
+                    "CREATE FUNCTION checks_refuse_writes() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'the checks refuse every write' "
+                    "USING ERRCODE = 'check_violation'; END $$"))
+            for number, table in enumerate(tables):
+                if ctx.backend == "postgresql":
+                    statements = [f'CREATE TRIGGER checks_refuse_writes BEFORE INSERT OR UPDATE '
+                                  f'ON "{table}" FOR EACH ROW EXECUTE FUNCTION '
+                                  'checks_refuse_writes()']
+                else:
+                    statements = [f'CREATE TRIGGER checks_refuse_{verb}_{number} BEFORE {verb} '
+                                  f'ON "{table}" BEGIN SELECT RAISE(ABORT, '
+                                  "'the checks refuse every write'); END"
+                                  for verb in ("INSERT", "UPDATE")]
+                for statement in statements:
+                    await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
 
 
 def expect_problem(exchange: Exchange, status: int, because: str) -> None:
@@ -423,17 +464,26 @@ async def an_upload_is_stored_and_listed(ctx: Check) -> None:
 
 @check("37.2")
 async def an_oversized_upload_gets_a_413_problem(ctx: Check) -> None:
-    """An upload over APP_MAX_UPLOAD_BYTES gets 413 (a problem) and stores nothing."""
+    """An upload over APP_MAX_UPLOAD_BYTES gets 413 (a problem) and stores nothing; under, 201."""
     configure(ctx)
     async with ctx.client() as client:
         project_id = await new_project(client)
         path = f"/projects/{project_id}/attachments?filename=big.bin"
+        under = await drive(ctx, "POST", path, body=zeros(UPLOAD_SIZE), keep_body=True,
+                            headers={"content-length": str(UPLOAD_SIZE),
+                                     "content-type": "application/octet-stream"})
+        stored = await attachments(client, project_id)
         declared = await drive(ctx, "POST", path, body=zeros(OVERSIZED), keep_body=True,
                                headers={"content-length": str(OVERSIZED),
                                         "content-type": "application/octet-stream"})
         chunked = await drive(ctx, "POST", path, body=zeros(OVERSIZED), keep_body=True,
                               headers={"content-type": "application/octet-stream"})
         listed = await attachments(client, project_id)
+    expect(under.status == 201,
+           expected=f"status 201 for an upload of {UPLOAD_SIZE} bytes, under the "
+           f"{UPLOAD_LIMIT}-byte limit of uploads (APP_MAX_UPLOAD_BYTES): the attachments "
+           "router has a larger limit of its own (include_router(..., max_body_size=...)) "
+           "than the app's JSON routes", got=under.describe())
     # Starlette answers a declared oversize itself, in plain text, before any handler runs.
     expect(declared.status == 413,
            expected=f"status 413: Content-Length {OVERSIZED} is over the {UPLOAD_LIMIT}-byte "
@@ -446,7 +496,7 @@ async def an_oversized_upload_gets_a_413_problem(ctx: Check) -> None:
     expect(chunked.sent <= UPLOAD_LIMIT + 2 * CHUNK,
            expected=f"reading to stop at the limit ({UPLOAD_LIMIT} bytes)",
            got=f"the app read {chunked.sent} bytes")
-    expect(not listed, expected="no attachment stored for a refused upload",
+    expect(listed == stored, expected="no attachment stored for a refused upload",
            got=listed)
 
 
@@ -479,6 +529,33 @@ async def request_bodies_have_a_size_limit(ctx: Check) -> None:
                    response=response)
 
 
+@check("37.2")
+async def a_json_body_over_its_limit_gets_a_413_problem(ctx: Check) -> None:
+    """A JSON body over APP_MAX_JSON_BODY_BYTES gets a 413 problem, read no further than it."""
+    configure(ctx)
+    ctx.setenv("APP_MAX_JSON_BODY_BYTES", str(JSON_LIMIT))
+    size = 4 * JSON_LIMIT
+    padding = b" " * (size - 32)
+
+    def chunked_json() -> Iterator[bytes]:
+        yield b'{"name": "Apollo"'
+        for start in range(0, len(padding), 1024):
+            yield padding[start:start + 1024]
+        yield b"}"
+
+    async with ctx.client() as client:
+        small = await client.post("/projects", json={"name": "Apollo"})
+        large = await drive(ctx, "POST", "/projects", body=chunked_json(), keep_body=True,
+                            headers={"content-type": "application/json"})
+    expect_status(small, 201, because="a small JSON body is under every limit")
+    expect_problem(large, 413, because=f"a JSON body of {size} bytes is over "
+                   f"APP_MAX_JSON_BODY_BYTES={JSON_LIMIT}: the app's own max_body_size is the "
+                   "JSON limit, and only the attachments router gets the larger upload limit")
+    expect(large.sent <= JSON_LIMIT + 2 * 1024,
+           expected=f"reading to stop at the JSON limit ({JSON_LIMIT} bytes)",
+           got=f"the app read {large.sent} bytes")
+
+
 # ---- 37.3 uploads in chunks, no leftovers --------------------------------------------------
 
 
@@ -495,6 +572,7 @@ async def an_upload_is_read_in_chunks(ctx: Check) -> None:
                 ctx, "POST", f"/projects/{project_id}/attachments?filename=big.bin",
                 body=zeros(UPLOAD_SIZE), keep_body=True,
                 headers={"content-type": "application/octet-stream"})
+    block_if_refused(exchange, UPLOAD_SIZE)
     expect(exchange.status == 201, expected="status 201 (the upload is under the limit)",
            got=exchange.describe())
     stored = exchange.json()
@@ -532,6 +610,7 @@ async def an_upload_in_progress_is_not_under_its_final_name(ctx: Check) -> None:
         path = f"/projects/{project_id}/attachments?filename=half.bin"
         done = await drive(ctx, "POST", path, body=watched(UPLOAD_SIZE), keep_body=True,
                            headers={"content-type": "application/octet-stream"})
+    block_if_refused(done, UPLOAD_SIZE)
     expect(done.status == 201, expected="status 201 for an upload under the limit",
            got=done.describe())
     expect(bool(seen.get("temporary")) and not seen.get("visible"),
@@ -563,6 +642,7 @@ async def a_cancelled_upload_leaves_no_file(ctx: Check) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await drive(ctx, "POST", path, body=cancelled(UPLOAD_SIZE), headers=octets)
         after = leftovers(ctx, uploads)
+    block_if_refused(stored, CHUNK * 3)
     expect(stored.status == 201, expected="status 201 for a small upload", got=stored.describe())
     expect(bool(before) and after == before,
            expected="the same files after a cancelled upload as before it: cancellation is a "
@@ -591,6 +671,7 @@ async def no_temporary_file_remains(ctx: Check) -> None:
             await asyncio.sleep(0.01)
         after_disconnect = leftovers(ctx, uploads)
         listed = await attachments(client, project_id)
+    block_if_refused(stored, CHUNK * 3)
     expect(stored.status == 201, expected="status 201 for a small upload",
            got=stored.describe())
     expect(len(after_success) == 1,
@@ -607,3 +688,31 @@ async def no_temporary_file_remains(ctx: Check) -> None:
     expect(len(listed) == 1, expected="one attachment listed: the stored one",
            got=listed)
     del abandoned
+
+
+@check("37.3")
+async def a_failed_commit_leaves_no_file(ctx: Check) -> None:
+    """An upload whose row the database refuses to commit leaves no file behind."""
+    uploads = configure(ctx)
+    octets = {"content-type": "application/octet-stream"}
+    async with ctx.client() as client:
+        project_id = await new_project(client)
+        path = f"/projects/{project_id}/attachments?filename=refused.bin"
+        stored = await drive(ctx, "POST", path, body=zeros(CHUNK * 3), keep_body=True,
+                             headers=octets)
+        before = leftovers(ctx, uploads)
+        await refuse_writes(ctx)
+        failed = await drive(ctx, "POST", path, body=zeros(CHUNK * 3), keep_body=True,
+                             headers=octets, errors_answered=True)
+        after = leftovers(ctx, uploads)
+    block_if_refused(stored, CHUNK * 3)
+    expect(stored.status == 201, expected="status 201 for a small upload", got=stored.describe())
+    expect(failed.status >= 400,
+           expected="an error answer: the database refuses the attachment's row (the check "
+           "put a trigger on every table that makes each INSERT and UPDATE fail)",
+           got=failed.describe())
+    expect(after == before,
+           expected="the same files after an upload whose commit failed as before it: the "
+           "bytes were stored, but no row names them; delete the file when the commit fails "
+           "(`except BaseException:` around the commit, then re-raise)",
+           got=f"before: {before}, after: {after}")
