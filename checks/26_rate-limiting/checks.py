@@ -189,6 +189,69 @@ def statuses(responses: list[httpx.Response]) -> dict[int, int]:
     return dict(sorted(counts.items()))
 
 
+def retry_after_of(response: httpx.Response) -> int | None:
+    value = response.headers.get("Retry-After", "")
+    return int(value) if value.isdigit() else None
+
+
+# How far the clock moves before the first look at Retry-After again, and between retries.
+PROBE_SECONDS = 10
+RETRY_EVERY = WINDOW // 2
+RETRIES = 4  # two windows of retrying
+
+
+async def clock_problem(
+    client: httpx.AsyncClient, clock: ManualClock, address: str
+) -> tuple[str, httpx.Response] | None:
+    """What 26.4 asks of time that the limiter gets wrong, seen through `address`: None if a
+    client over its limit is let in again once the injected clock has moved on.
+
+    The address uses up its limit, the clock moves PROBE_SECONDS on, then the client retries
+    every RETRY_EVERY seconds: it must be let in within two windows, whatever the algorithm
+    (fixed or sliding window, token bucket). Whether Retry-After shrank as the clock moved only
+    tells the learner why it was not.
+    """
+    refused = await use_up_the_limit(client, address)
+    clock.advance(PROBE_SECONDS)
+    response = await list_tasks(client, address)
+    before, after = retry_after_of(refused), retry_after_of(response)
+    is_retry_after_frozen = (
+        before is not None and after is not None and before - after < PROBE_SECONDS // 2
+    )
+    for _ in range(RETRIES):
+        if response.status_code != 429:
+            return None
+        clock.advance(RETRY_EVERY)
+        response = await list_tasks(client, address)
+    if response.status_code != 429:
+        return None
+    waited = PROBE_SECONDS + RETRIES * RETRY_EVERY
+    if is_retry_after_frozen:
+        return (
+            f"a client over its limit was still refused after the injected clock moved {waited} "
+            f"s on, and Retry-After did not shrink when it moved {PROBE_SECONDS} s: the limiter "
+            "reads the time itself (time.time(), datetime.now(), time.monotonic()) instead "
+            "of taking it from app.core.clock.get_clock",
+            response,
+        )
+    return (
+        f"a client over its limit that retried every {RETRY_EVERY} s (on the injected clock) "
+        f"was still refused {waited} s later: its count never expires with its window (an "
+        "expiry pushed back by every request, or a window that never ends)",
+        response,
+    )
+
+
+async def refuse_to_judge_a_stopped_clock(
+    client: httpx.AsyncClient, clock: ManualClock, address: str
+) -> None:
+    """A client that waited and is still refused: blocked by 26.4 when the limiter does not
+    follow the injected clock or never forgets a count, so 26.2 is not blamed for it."""
+    problem = await clock_problem(client, clock, address)
+    if problem is not None:
+        raise Blocked("26.4", problem[0])
+
+
 # --- 26.1 per client, health exempt -------------------------------------------------------
 
 
@@ -336,6 +399,8 @@ async def retry_after_is_not_overstated(ctx: Check) -> None:
         too_early = await list_tasks(client, ALICE)
         clock.advance(1)
         on_time = await list_tasks(client, BOB)
+        if on_time.status_code == 429:
+            await refuse_to_judge_a_stopped_clock(client, clock, DAVE)
     window_end = (math.floor(START / WINDOW) + 1) * WINDOW
     expect(
         on_time.status_code == 200,
@@ -372,6 +437,8 @@ async def retry_after_tells_the_truth(ctx: Check) -> None:
         )
         clock.advance(int(retry_after))
         after_waiting = await list_tasks(client)
+        if after_waiting.status_code == 429:
+            await refuse_to_judge_a_stopped_clock(client, clock, DAVE)
     window_end = (math.floor(START / WINDOW) + 1) * WINDOW
     expect(
         after_waiting.status_code == 200,
@@ -443,13 +510,26 @@ async def refused_and_failed_requests_count_too(ctx: Check) -> None:
 
 @check("26.4")
 async def the_window_resets_when_the_clock_moves(ctx: Check) -> None:
-    """After two windows pass on the injected clock, the client has 5 requests again."""
+    """As the injected clock moves, a client over its limit is let in again, retrying or not."""
     clock = ManualClock()
     async with ctx.client(limited_app(ctx, clock)) as client:
-        refused = await use_up_the_limit(client)
+        problem = await clock_problem(client, clock, ALICE)
+        if problem is not None:
+            description, response = problem
+            expect(
+                False,
+                expected=f"a client over its limit let in again once its window is over, on "
+                "the injected clock (app.core.clock.get_clock): the clock moved "
+                f"{PROBE_SECONDS} s on, then the client retried every {RETRY_EVERY} s",
+                got=description,
+                response=response,
+                note="Read the time only through the injected clock, and make the count "
+                "expire with its window, however often the client retries.",
+            )
+        refused = await use_up_the_limit(client, BOB)
         clock.advance(2 * WINDOW)
-        later = [await list_tasks(client) for _ in range(LIMIT)]
-        extra = await list_tasks(client)
+        later = [await list_tasks(client, BOB) for _ in range(LIMIT)]
+        extra = await list_tasks(client, BOB)
     expect_refused(refused, "the client is over its limit")
     expect(
         statuses(later) == {200: LIMIT},
