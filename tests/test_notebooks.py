@@ -3,14 +3,19 @@
 The `.py` source (jupytext percent format) is what is reviewed; the `.ipynb` beside it is
 generated from it (`python -m workbook.notebook_build build NN`) and stored with its outputs. nbval
 runs each stored notebook again and compares every output with the stored one (not
-`--nbval-lax`): a notebook whose output changes from run to run fails here.
+`--nbval-lax`): a notebook whose output changes from run to run fails here. The notebooks are
+run in a few nbval processes side by side (see `notebook_runs`), one start-up per process.
 
 Needs the dev group (jupytext, nbval); skipped without it.
 """
 
+import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -42,40 +47,122 @@ def test_stored_notebook_is_current_with_its_source(source: Path) -> None:
     )
 
 
+# Notebooks are run in a few nbval processes side by side, each taking a share of them: one
+# pytest start-up per share instead of per notebook, and every core busy.
+NBVAL_PROCESSES = max(2, os.cpu_count() or 1)
+COLOUR = re.compile(r"(?:\x1b|#x1B)\[[0-9;]*m")  # nbval colours its diffs
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    cells: int  # the cells nbval compared
+    failures: tuple[str, ...]  # what nbval said of each cell that differed or failed
+
+
+def selected_notebooks(session: pytest.Session) -> list[Path]:
+    """The stored notebooks whose reproduce test this session runs (all, or those `-k` kept)."""
+    chosen = []
+    for item in session.items:
+        callspec = getattr(item, "callspec", None)
+        name = getattr(item, "originalname", "")
+        if name == "test_notebook_reproduces_its_stored_outputs" and callspec:
+            chosen.append(notebook_build.paired(callspec.params["source"]))
+    return [path for path in chosen if path.is_file()]
+
+
+def shares(notebooks: list[Path], count: int) -> list[list[Path]]:
+    """Split the notebooks into `count` shares of similar size (the largest first)."""
+    buckets: list[list[Path]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for notebook in sorted(notebooks, key=lambda path: -path.stat().st_size):
+        smallest = sizes.index(min(sizes))
+        buckets[smallest].append(notebook)
+        sizes[smallest] += notebook.stat().st_size
+    return [bucket for bucket in buckets if bucket]
+
+
+def nbval_command(notebooks: list[Path], report: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--nbval",
+        "--nbval-current-env",
+        f"--nbval-cell-timeout={notebook_build.CELL_TIMEOUT_SECONDS}",
+        "-o",
+        "addopts=",  # not the grader's plugin: this run collects notebooks
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        f"--junitxml={report}",
+        "--rootdir",
+        str(KIT_ROOT),
+        *(str(notebook) for notebook in notebooks),
+    ]
+
+
+def read_report(report: Path) -> dict[str, NotebookRun]:
+    """Notebook file name -> what nbval found in it, from its JUnit XML report."""
+    cells: dict[str, int] = {}
+    failures: dict[str, list[str]] = {}
+    for case in ElementTree.parse(report).getroot().iter("testcase"):
+        # classname is the notebook's path with dots: notebooks.07_async-io.ipynb
+        name = ".".join(case.get("classname", "").rsplit(".", 2)[-2:])
+        cells[name] = cells.get(name, 0) + 1
+        for problem in (*case.iter("failure"), *case.iter("error")):
+            text = COLOUR.sub("", (problem.get("message") or "") + "\n" + (problem.text or ""))
+            failures.setdefault(name, []).append(f"{case.get('name')}: {text.strip()[-1500:]}")
+    return {
+        name: NotebookRun(count, tuple(failures.get(name, ()))) for name, count in cells.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def notebook_runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                  ) -> dict[str, NotebookRun]:
+    """Every selected notebook run once by nbval, in parallel shares; results by file name."""
+    folder = tmp_path_factory.mktemp("nbval")
+    running = []
+    for number, share in enumerate(shares(selected_notebooks(request.session), NBVAL_PROCESSES)):
+        report = folder / f"share-{number}.xml"
+        process = subprocess.Popen(
+            nbval_command(share, report),
+            cwd=KIT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        running.append((process, report))
+    results: dict[str, NotebookRun] = {}
+    for process, report in running:
+        try:
+            output, _ = process.communicate(timeout=NBVAL_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        if report.is_file():
+            results.update(read_report(report))
+        else:
+            results[f"(share {report.stem})"] = NotebookRun(0, (output[-4000:],))
+    return results
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=[source.stem for source in SOURCES])
-def test_notebook_reproduces_its_stored_outputs(source: Path) -> None:
+def test_notebook_reproduces_its_stored_outputs(
+    source: Path, notebook_runs: dict[str, NotebookRun]
+) -> None:
     stored = notebook_build.paired(source)
     if not stored.is_file():
         pytest.fail(
             f"{stored.name} is missing: python -m workbook.notebook_build build {source.stem}"
         )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            "--nbval-current-env",
-            f"--nbval-cell-timeout={notebook_build.CELL_TIMEOUT_SECONDS}",
-            "-o",
-            "addopts=",  # not the grader's plugin: this run collects a notebook
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--rootdir",
-            str(KIT_ROOT),
-            str(stored),
-        ],
-        cwd=KIT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=NBVAL_TIMEOUT_SECONDS,
-        check=False,
-    )
-    assert result.returncode == 0, (
+    run = notebook_runs.get(stored.name, NotebookRun(0, ()))
+    said = [failure for other in notebook_runs.values() for failure in other.failures]
+    assert run.cells > 0, f"nbval did not run {stored.name}: " + "; ".join(said)[:4000]
+    assert not run.failures, (
         f"{stored.name} no longer reproduces its stored outputs. If the change is intended, "
         f"rebuild it (python -m workbook.notebook_build build {source.stem}); if an output varies "
-        f"from run to run, print a stable verdict instead.\n{result.stdout[-4000:]}"
+        "from run to run, print a stable verdict instead.\n" + "\n\n".join(run.failures)
     )
 
 
