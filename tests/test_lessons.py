@@ -199,12 +199,73 @@ def test_solution_passes_every_check_without_warnings(lesson: Lesson) -> None:
     assert warned == []
 
 
+class VariantGrades:
+    """A lesson's variants graded together, at its first variant's test: the checks of many
+    variants keep every core busy, where one variant's one or two checks would leave cores idle.
+    """
+
+    def __init__(self, session: pytest.Session) -> None:
+        self.session = session
+        self.by_lesson: dict[str, dict[str, list[Outcome]]] = {}
+
+    def of(self, lesson: Lesson, variant: WrongVariant) -> list[Outcome]:
+        if lesson.name not in self.by_lesson:
+            self.by_lesson[lesson.name] = self._grade(lesson)
+        return self.by_lesson[lesson.name].get(variant.name, [])
+
+    def _selected(self, lesson: Lesson) -> list[WrongVariant]:
+        chosen = []
+        for item in self.session.items:
+            callspec = getattr(item, "callspec", None)
+            if getattr(item, "originalname", "") != "test_wrong_variant_is_rejected_by_assertion":
+                continue
+            if callspec is not None and callspec.params["lesson"].name == lesson.name:
+                chosen.append(callspec.params["variant"])
+        return chosen
+
+    def _grade(self, lesson: Lesson) -> dict[str, list[Outcome]]:
+        specs = {spec.name: spec for spec in load_checks(lesson)}
+        jobs = []
+        for variant in self._selected(lesson):
+            if set(variant.caught_by) - set(specs) or not all(
+                backend_is_configured(backend) for backend in variant.only_with
+            ):
+                continue  # the test itself says why
+            target = wrong_target(lesson, variant)
+            jobs += [
+                supervisor.Job(specs[name], target, backend)
+                for name in variant.caught_by
+                for backend in backends_for(lesson)
+            ]
+        order = {
+            (job.target.variant, job.spec.name, job.backend): n for n, job in enumerate(jobs)
+        }
+        supervisor.forget_hangs()
+        outcomes = sorted(
+            supervisor.run_many(jobs, workers=WORKERS),
+            key=lambda outcome: order[
+                (outcome.target.variant, outcome.spec.name, outcome.backend)
+            ],
+        )
+        by_variant: dict[str, list[Outcome]] = {}
+        for outcome in outcomes:
+            by_variant.setdefault(outcome.target.variant, []).append(outcome)
+        return by_variant
+
+
+@pytest.fixture(scope="session")
+def variant_grades(request: pytest.FixtureRequest) -> VariantGrades:
+    return VariantGrades(request.session)
+
+
 @pytest.mark.parametrize(
     ("lesson", "variant"),
     VARIANTS,
     ids=[f"{lesson.name}-{variant.name}" for lesson, variant in VARIANTS],
 )
-def test_wrong_variant_is_rejected_by_assertion(lesson: Lesson, variant: WrongVariant) -> None:
+def test_wrong_variant_is_rejected_by_assertion(
+    lesson: Lesson, variant: WrongVariant, variant_grades: VariantGrades
+) -> None:
     specs = {spec.name: spec for spec in load_checks(lesson)}
     unknown = set(variant.caught_by) - set(specs)
     assert not unknown, f"variant.toml names checks that do not exist: {sorted(unknown)}"
@@ -214,8 +275,7 @@ def test_wrong_variant_is_rejected_by_assertion(lesson: Lesson, variant: WrongVa
     missing = [backend for backend in variant.only_with if not backend_is_configured(backend)]
     if missing:
         pytest.skip(f"this mistake shows only on {', '.join(missing)}, which is not configured")
-    target = wrong_target(lesson, variant)
-    outcomes = grade_all([specs[name] for name in variant.caught_by], target)
+    outcomes = variant_grades.of(lesson, variant)
     if "postgresql" in variant.only_with:
         outcomes = [outcome for outcome in outcomes if outcome.backend == "postgresql"]
     not_caught = [outcome for outcome in outcomes if outcome.status is not Status.FAILED]
