@@ -2,8 +2,9 @@
 
 For each lesson, schemathesis generates requests for every operation in the solution's OpenAPI
 document (valid ones and ones validation must refuse; a fixed seed, a few per operation) and
-sends them in-process, through the grader (`run_check`: the lesson's isolation, a fresh
-database, its lifespan run, a time limit), with httpx over ASGI. Every response must:
+sends them in-process, through the grader's supervisor (the lesson's isolation, a fresh
+database, its lifespan run, a time limit; every lesson's run in one batch, a process per core),
+with httpx over ASGI. Every response must:
 
 - not be a 5xx;
 - have a status code the operation documents (explicitly, or through `4XX` / `default`);
@@ -22,6 +23,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import os
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -32,6 +34,7 @@ from typing import Any
 import httpx
 import pytest
 
+from workbook import supervisor
 from workbook.harness import (
     Check,
     CheckSpec,
@@ -41,7 +44,7 @@ from workbook.harness import (
     json_body,
 )
 from workbook.lessons import Lesson, find_kit_root, loadable_lessons
-from workbook.runner import Status, backends_for, run_check
+from workbook.runner import Outcome, Status, backends_for
 from workbook.targets import solution_target
 
 KIT_ROOT = find_kit_root(Path(__file__).parent)
@@ -235,11 +238,34 @@ def report(lesson: Lesson, contract: Contract) -> str:
     return "\n".join(lines)
 
 
+@pytest.fixture(scope="session")
+def contract_outcomes(request: pytest.FixtureRequest) -> dict[str, list[Outcome]]:
+    """Every selected lesson's contract run, on each backend, several processes at a time."""
+    chosen = [
+        item.callspec.params["lesson"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_solution_keeps_its_contract"
+        and hasattr(item, "callspec")
+    ]
+    jobs = [
+        supervisor.Job(contract_check(read_contract(lesson)), solution_target(lesson), backend)
+        for lesson in chosen
+        for backend in backends_for(lesson)
+    ]
+    outcomes: dict[str, list[Outcome]] = {}
+    for outcome in supervisor.run_many(jobs, workers=os.cpu_count() or 1):
+        outcomes.setdefault(outcome.target.lesson.name, []).append(outcome)
+    return outcomes
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.name for lesson in LESSONS])
-def test_solution_keeps_its_contract(lesson: Lesson) -> None:
-    target = solution_target(lesson)
-    for backend in backends_for(lesson):
-        outcome = run_check(contract_check(read_contract(lesson)), target, backend)
+def test_solution_keeps_its_contract(
+    lesson: Lesson, contract_outcomes: dict[str, list[Outcome]]
+) -> None:
+    outcomes = contract_outcomes.get(lesson.name, [])
+    assert len(outcomes) == len(backends_for(lesson)), f"not run: {outcomes}"
+    for outcome in sorted(outcomes, key=lambda outcome: outcome.backend):
+        backend = outcome.backend
         if outcome.status is Status.FAILED and outcome.failure is not None:
             pytest.fail(f"[{backend}] {outcome.failure.got}", pytrace=False)
         assert outcome.status is Status.PASSED, f"[{backend}] {outcome.error}"
