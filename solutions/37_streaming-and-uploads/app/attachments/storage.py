@@ -35,10 +35,13 @@ async def store_stream(directory: Path, chunks: AsyncIterator[bytes]) -> StoredF
                 await file.write(chunk)
         await anyio.Path(part).rename(directory / name)
     except BaseException:
-        await anyio.Path(part).unlink(missing_ok=True)
+        await discard(directory, part.name)
         raise
     return StoredFile(name, size, digest.hexdigest())
 
 
 async def discard(directory: Path, name: str) -> None:
-    await anyio.Path(directory / name).unlink(missing_ok=True)
+    """Delete a stored or part file, even while the request is being cancelled: a cancelled
+    scope would cancel the deletion too, so it runs shielded."""
+    with anyio.CancelScope(shield=True):
+        await anyio.Path(directory / name).unlink(missing_ok=True)
