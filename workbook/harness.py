@@ -375,6 +375,20 @@ class Check:
         self._modules.clear()
         return self.app()
 
+    @property
+    def is_audit(self) -> bool:
+        """Grading a team's own service (`workbook audit`), not a lesson's app."""
+        return self.target.kind is TargetKind.AUDITED
+
+    def expect_present(self, is_found: bool, *, expected: str, absent: str) -> None:
+        """Something a lesson's app must have and a team's service may simply not have (secured
+        routes, say): missing, a lesson's check fails; the audit says "not applicable: absent"."""
+        if is_found:
+            return
+        if self.is_audit:
+            raise NotApplicable(absent)
+        raise RuleViolation(expected, "none")
+
     def production_environment(self, lesson_settings: dict[str, str]) -> dict[str, str]:
         """The settings that make the app run as in production: the lesson's own, or for an
         audited service what `--production-env` said (without it, the check does not apply)."""
