@@ -9,11 +9,13 @@
   to the verdict less the file event's own latency (target: under 0.5 s for a plain lesson);
 - watch, end to end: a real `workbook watch NN` process; a file of the lesson is saved again
   (same bytes) and the time until watch waits again, verdict printed, is measured;
+- audit: `workbook audit` of a generated service with 20 operations (target: a few seconds);
 - self-test (with --self-test): `pytest tests`, per lesson (target: under 10 s per lesson).
 """
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -92,6 +94,19 @@ def watch_end_to_end(lesson_reference: str, runs: int) -> float:
     return statistics.median(times)
 
 
+TWENTY_ROUTES = Path(__file__).with_name("twenty_routes.py")  # the service the audit grades
+
+
+def audit_of_twenty_routes(runs: int) -> float:
+    """`workbook audit` of a service with five resources of four operations each."""
+    workbook = str(Path(sys.executable).with_name("workbook"))
+    with tempfile.TemporaryDirectory() as project:
+        Path(project, "app").mkdir()
+        Path(project, "app", "__init__.py").write_text("", encoding="utf-8")
+        shutil.copyfile(TWENTY_ROUTES, Path(project, "app", "main.py"))
+        return median_time([workbook, "audit", "app.main:app"], Path(project), runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -112,6 +127,7 @@ def main() -> None:
     print(f"workbook watch, save to verdict (warm, in-process re-grade): {regrade:.2f} s")
     end_to_end = watch_end_to_end(args.lesson, args.runs)
     print(f"workbook watch, save to verdict (end to end, file event included): {end_to_end:.2f} s")
+    print(f"workbook audit of a 20-operation service: {audit_of_twenty_routes(args.runs):.2f} s")
     if args.self_test:
         lessons = len([p for p in (KIT_ROOT / "lessons").iterdir() if p.is_dir()])
         whole = wall_time([*pytest, "tests"], KIT_ROOT)
