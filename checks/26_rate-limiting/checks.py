@@ -9,9 +9,12 @@ of its own, and every check runs against Redis.
 """
 
 import asyncio
+import gc
 import itertools
 import math
 import os
+import sys
+import tracemalloc
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -250,6 +253,50 @@ async def refuse_to_judge_a_stopped_clock(
     problem = await clock_problem(client, clock, address)
     if problem is not None:
         raise Blocked("26.4", problem[0])
+
+
+# The memory store is judged by the memory the process holds, whatever the store's design:
+# CROWD new clients, one request each, in a first window and then in each of CROWDS later
+# windows. A store that forgets the counters of windows that are over holds about one
+# window's clients at the end; one that never forgets holds CROWDS + 1 windows' worth.
+CROWD = 100
+CROWDS = 8
+CROWD_GAP = 2 * WINDOW  # the clock moves this far between crowds: the last window is over
+MEMORY_RATIO = 3  # allowed at the end: what the first crowd left held, this many times over
+
+
+def crowd_address(crowd: int, number: int) -> str:
+    """A client address of its own for each client of each crowd (198.18.0.0/15: benchmarks)."""
+    index = crowd * CROWD + number + 1
+    return f"198.18.{index // 256}.{index % 256}"
+
+
+class HeldMemory:
+    """How much memory the process holds: the blocks CPython's allocator has handed out and
+    not had back (cheap to count), or where a build does not count them (PYTHONMALLOC=malloc,
+    another Python) the bytes tracemalloc traces, at the cost of slower requests meanwhile."""
+
+    def __enter__(self) -> "HeldMemory":
+        self.is_traced = sys.getallocatedblocks() == 0
+        if self.is_traced:
+            tracemalloc.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.is_traced:
+            tracemalloc.stop()
+
+    def now(self) -> int:
+        gc.collect()
+        if self.is_traced:
+            return tracemalloc.get_traced_memory()[0]
+        return sys.getallocatedblocks()
+
+
+async def send_crowd(client: httpx.AsyncClient, crowd: int) -> httpx.Response:
+    """One request from each of CROWD new clients; the last answer."""
+    answers = [await list_tasks(client, crowd_address(crowd, number)) for number in range(CROWD)]
+    return answers[-1]
 
 
 # --- 26.1 per client, health exempt -------------------------------------------------------
@@ -541,6 +588,39 @@ async def the_window_resets_when_the_clock_moves(ctx: Check) -> None:
         "its window.",
     )
     expect_refused(extra, "the new window has its own limit")
+
+
+@check("26.4")
+async def the_memory_store_forgets_counters_whose_window_is_over(ctx: Check) -> None:
+    """In memory, counts of clients that never come back are forgotten as the clock moves on."""
+    ctx.setenv("APP_REDIS_URL", None)  # the memory store, the default, even on a Redis run
+    clock = ManualClock()
+    async with ctx.client(limited_app(ctx, clock)) as client:
+        # A working limit, first (blocked by 26.1 without one); whatever the first requests
+        # make once (caches, lazy imports, the 429 answer) is made before counting.
+        await use_up_the_limit(client, ALICE)
+        clock.advance(CROWD_GAP)
+        with HeldMemory() as memory:
+            before = memory.now()
+            last = await send_crowd(client, 0)
+            first = memory.now() - before
+            for crowd in range(1, CROWDS + 1):
+                clock.advance(CROWD_GAP)
+                last = await send_crowd(client, crowd)
+            at_the_end = memory.now() - before
+    expect(
+        at_the_end <= MEMORY_RATIO * max(first, 1),
+        expected=f"{CROWD} new clients sending one request each, in each of {CROWDS + 1} "
+        f"windows {CROWD_GAP} s apart on the injected clock, leave the app holding at most "
+        f"{MEMORY_RATIO}x the memory the first window's clients took: the counters of windows "
+        "that are over are forgotten (APP_REDIS_URL unset: the memory store)",
+        got=f"more than {MEMORY_RATIO}x as much: the counters of clients that never came back "
+        "are still held",
+        response=last,
+        note="Forgetting an expired counter only when its key is used again is not enough: "
+        "the key of a client that never returns is never used again. Sweep the expired "
+        "counters out as the clock moves on, at most once a window to keep it cheap.",
+    )
 
 
 @check("26.4")

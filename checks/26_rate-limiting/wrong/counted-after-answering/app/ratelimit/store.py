@@ -21,19 +21,24 @@ class CounterStore(Protocol):
 
 @dataclass
 class MemoryCounterStore:
-    """Counts for one process: right for a single worker, and for tests."""
+    """Counts for one process: right for a single worker, and for tests.
 
-    max_keys: int = 100_000
+    Expired counters are swept out as the clock moves on, at most once per window: the store
+    holds the clients of about the latest window, not every client it has ever seen.
+    """
+
     counters: dict[str, tuple[int, float]] = field(default_factory=dict)
+    next_sweep: float = 0.0
 
     async def increment(self, key: str, *, now: float, ttl_seconds: int) -> int:
         # No await between reading and writing: no other request runs in between.
+        if now >= self.next_sweep:
+            self.forget_expired(now)
+            self.next_sweep = now + ttl_seconds
         count, expires_at = self.counters.get(key, (0, now + ttl_seconds))
         if expires_at <= now:
             count, expires_at = 0, now + ttl_seconds
         self.counters[key] = (count + 1, expires_at)
-        if len(self.counters) > self.max_keys:
-            self.forget_expired(now)
         return count + 1
 
     async def count(self, key: str, *, now: float) -> int:
