@@ -17,7 +17,7 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import httpx
 
@@ -26,7 +26,11 @@ from workbook.harness import Blocked, Check, check, expect, expect_status, json_
 LIVENESS = "/health/live"
 FORGED_CLIENT = "203.0.113.7"  # TEST-NET-3: nobody's real address
 STARTUP_SECONDS = 45.0
-SECRET_WORDS = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.I)
+SECRET_WORDS = re.compile(
+    r"SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL"
+    r"|(?:^|_)(?:PWD|PASS|PW)(?:_|$)",
+    re.I,
+)
 HADOLINT_LEVELS = ("error", "warning", "info")
 
 
@@ -86,12 +90,32 @@ def server_environment(ctx: Check, overrides: dict[str, str]) -> dict[str, str]:
     return env
 
 
+# Run as `python -m app`, with a SIGUSR1 handler first that logs one INFO record from a logger
+# under `app.` (whatever the learner's code logs, this shows where the app's records go).
+PROBE_MESSAGE = "workbook probe: an INFO record from logger app.workbook_probe"
+PROBE_BOOTSTRAP = f"""
+import logging, runpy, signal
+probe = logging.getLogger("app.workbook_probe")
+signal.signal(signal.SIGUSR1, lambda *_: probe.info({PROBE_MESSAGE!r}))
+runpy.run_module("app", run_name="__main__", alter_sys=True)
+"""
+
+
 @contextlib.asynccontextmanager
 async def running_server(
-    ctx: Check, rule: str, *, host: str = "127.0.0.1", workers: int = 1, **settings: str
+    ctx: Check,
+    rule: str,
+    *,
+    host: str = "127.0.0.1",
+    workers: int = 1,
+    unset: tuple[str, ...] = (),
+    probe: bool = False,
+    **settings: str,
 ) -> AsyncIterator[Server]:
     """`python -m app` with APP_HOST/APP_PORT/APP_WORKERS set; stopped (group-killed) after.
 
+    `unset` names settings left to the code's default (`"host"`, `"workers"`, ...): the server
+    is then expected on 127.0.0.1. With `probe`, SIGUSR1 makes the server log PROBE_MESSAGE.
     A server that does not come up where the settings say fails the checks of rule 45.1 and
     blocks the others (they cannot run without it).
     """
@@ -102,16 +126,24 @@ async def running_server(
     workdir.mkdir()
     overrides = {"APP_HOST": host, "APP_PORT": str(port), "APP_WORKERS": str(workers)}
     overrides.update({f"APP_{name.upper()}": value for name, value in settings.items()})
+    environment = server_environment(ctx, overrides)
+    for name in unset:
+        environment.pop(f"APP_{name.upper()}", None)
+    command = ["-c", PROBE_BOOTSTRAP] if probe else ["-m", "app"]
     stdout, stderr = workdir.parent / f"stdout-{port}.txt", workdir.parent / f"stderr-{port}.txt"
     with stdout.open("wb") as out, stderr.open("wb") as err:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "app", cwd=workdir, env=server_environment(ctx, overrides),
+            sys.executable, *command, cwd=workdir, env=environment,
             stdout=out, stderr=err, start_new_session=True,
         )
     server = Server(process, host, port, workdir, stdout, stderr)
+    described = ", ".join(
+        f"APP_{name.upper()} unset" if name in unset else f"APP_{name.upper()}={value}"
+        for name, value in [("host", host), ("port", str(port)), ("workers", str(workers))]
+    )
     try:
         try:
-            await wait_until_serving(server, workers)
+            await wait_until_serving(server, described)
         except ServerDidNotStart as failure:
             if rule != "45.1":
                 raise Blocked("45.1", f"expected {failure.expected}; {failure.got}") from None
@@ -121,7 +153,7 @@ async def running_server(
         await stop(server)
 
 
-async def wait_until_serving(server: Server, workers: int) -> None:
+async def wait_until_serving(server: Server, described: str) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + STARTUP_SECONDS
     elsewhere: list[str] = []
@@ -146,8 +178,7 @@ async def wait_until_serving(server: Server, workers: int) -> None:
     else:
         got = f"no answer within {STARTUP_SECONDS:.0f} seconds\n{server.tail()}"
     raise ServerDidNotStart(
-        f"`python -m app` to serve GET {LIVENESS} on {server.url} (APP_HOST={server.host}, "
-        f"APP_PORT={server.port}, APP_WORKERS={workers})",
+        f"`python -m app` to serve GET {LIVENESS} on {server.url} ({described})",
         got,
     )
 
@@ -257,7 +288,35 @@ async def the_worker_count_comes_from_the_settings(ctx: Check) -> None:
         )
 
 
+@check("45.1", timeout=120)
+async def without_the_settings_it_listens_on_loopback_with_one_process(ctx: Check) -> None:
+    """With APP_HOST and APP_WORKERS unset, the server listens on 127.0.0.1 only, one process."""
+    async with running_server(ctx, "45.1", unset=("host", "workers")) as server:
+        expect(
+            connection_is_refused("127.0.0.2", server.port),
+            expected="nothing listening on 127.0.0.2 at the server's port: without APP_HOST "
+            "the server binds loopback (127.0.0.1) only; 0.0.0.0 is the environment's decision "
+            "(the image sets APP_HOST), never a default in code",
+            got="127.0.0.2 accepted the connection: it listens on "
+            + (", ".join(sorted({a.rpartition(":")[0] for a in listening_addresses(server)}))
+               or "every interface"),
+        )
+        workers = worker_pids(server)
+        expect(
+            len(workers) <= 1,
+            expected="one process without APP_WORKERS: the worker count depends on the machine "
+            "the service is deployed on, so the environment sets it (default 1)",
+            got="more than one worker process",
+        )
+
+
 # --- 45.2 -----------------------------------------------------------------------------------
+
+
+DRAIN_NOTE = (
+    "APP_GRACEFUL_SHUTDOWN_SECONDS is unset in this check: the default in code must outlast the "
+    "6 s report (timeout_graceful_shutdown), and no signal handler of your own may exit at once"
+)
 
 
 @check("45.2", timeout=120)
@@ -288,11 +347,17 @@ async def an_in_flight_request_finishes_after_sigterm(ctx: Check) -> None:
                     False,
                     expected="the in-flight GET /reports/weekly to get its 200 after SIGTERM",
                     got=f"the connection broke: {type(error).__name__}: {error}",
-                    note="let uvicorn drain: timeout_graceful_shutdown long enough for the "
-                    "slowest request, and no signal handler that exits at once",
+                    note=DRAIN_NOTE,
                 )
                 return
-        expect_status(response, 200, because="a deploy must not cut off a request in flight")
+        expect(
+            response.status_code == 200,
+            expected="status 200 for the in-flight GET /reports/weekly (a deploy must not cut "
+            "off a request in flight)",
+            got=response,
+            response=response,
+            note=DRAIN_NOTE,
+        )
         expect(json_body(response).get("is_complete") is True, expected="the complete report",
                got=response, response=response)
         expect(
@@ -307,6 +372,35 @@ async def an_in_flight_request_finishes_after_sigterm(ctx: Check) -> None:
             server.process.returncode is not None,
             expected="the server to exit once the request is answered",
             got=f"still running\n{server.tail()}",
+        )
+
+
+@check("45.2", timeout=120)
+async def the_drain_is_bounded_by_the_setting(ctx: Check) -> None:
+    """With APP_GRACEFUL_SHUTDOWN_SECONDS=2, SIGTERM ends the server long before a 20 s request."""
+    async with running_server(
+        ctx, "45.2", report_seconds="20", graceful_shutdown_seconds="2"
+    ) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+            slow = asyncio.create_task(client.get("/reports/weekly"))
+            await asyncio.sleep(0.3)
+            async with httpx.AsyncClient(base_url=server.url, timeout=10) as probe:
+                expect_status(await probe.get(LIVENESS), 200)  # the server has read the request
+            await asyncio.sleep(0.3)
+            server.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(server.process.wait(), timeout=12)
+            slow.cancel()
+            with contextlib.suppress(asyncio.CancelledError, httpx.HTTPError):
+                await slow
+        expect(
+            server.process.returncode is not None,
+            expected="the server to exit within a few seconds of SIGTERM with "
+            "APP_GRACEFUL_SHUTDOWN_SECONDS=2, cutting off the 20 s report: the drain needs a "
+            "finite bound from the settings (timeout_graceful_shutdown="
+            "settings.graceful_shutdown_seconds) below the platform's kill timeout, or the "
+            "platform kills the process mid-request",
+            got="still running 12 s after SIGTERM, waiting for the report",
         )
 
 
@@ -359,15 +453,32 @@ async def the_trusted_proxies_come_from_the_settings(ctx: Check) -> None:
                            "127.0.0.1 is not in APP_TRUSTED_PROXIES this time")
 
 
+@check("45.3", timeout=120)
+async def without_the_setting_an_untrusted_client_is_not_believed(ctx: Check) -> None:
+    """With APP_TRUSTED_PROXIES unset, X-Forwarded-For/-Proto from 127.0.0.2 change nothing."""
+    async with running_server(ctx, "45.3", unset=("trusted_proxies",)) as server:
+        forged = await create_from(server, "127.0.0.2")
+    expect_client_view(
+        forged, "127.0.0.2", "http",
+        "APP_TRUSTED_PROXIES is unset: the default in code trusts loopback at most, never "
+        "\"*\"; the real proxy's address comes from the environment",
+    )
+
+
 # --- 45.4 -----------------------------------------------------------------------------------
 
 
 @check("45.4", timeout=120)
 async def every_log_line_goes_to_stdout(ctx: Check) -> None:
-    """Start-up and access logs go to stdout; nothing to stderr, no log file."""
-    async with running_server(ctx, "45.4") as server:
+    """Start-up, access and the app's INFO logs go to stdout; nothing to stderr, no log file."""
+    async with running_server(ctx, "45.4", probe=True) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
             expect_status(await client.post("/tasks", json={"title": "Log me"}), 201)
+        server.process.send_signal(signal.SIGUSR1)
+        for _ in range(50):
+            if probe_places(server):
+                break
+            await asyncio.sleep(0.1)
         await stop(server)
     out, err = server.output()
     expect(
@@ -376,11 +487,31 @@ async def every_log_line_goes_to_stdout(ctx: Check) -> None:
         got=f"stdout: {steady(out)[-700:] or '(empty)'}",
         note="pass uvicorn a log_config whose handlers write to ext://sys.stdout",
     )
-    log_lines = [line for line in err.splitlines() if line.strip()]
-    expect(not log_lines, expected="nothing on stderr", got=steady("\n".join(log_lines[-8:])))
     files = sorted(str(path.relative_to(server.workdir)) for path in server.workdir.rglob("*"))
     expect(not files, expected="no files written in the working directory (no log file)",
            got=", ".join(files))
+    places = probe_places(server)
+    expect(
+        "stdout" in places,
+        expected="an INFO record of a logger under app. (logging.getLogger(__name__) in "
+        "app/...) on stdout: give the app's loggers (\"app\" or the root logger) a stdout "
+        "handler at INFO in the same log_config",
+        got=f"it went to {' and '.join(places)}" if places else "nowhere: it was dropped",
+        note="the check's server logs it from logger app.workbook_probe once it is serving",
+    )
+    log_lines = [line for line in err.splitlines() if line.strip()]
+    expect(not log_lines, expected="nothing on stderr", got=steady("\n".join(log_lines[-8:])))
+
+
+def probe_places(server: Server) -> list[str]:
+    """Where PROBE_MESSAGE was written: stdout, stderr, files of the working directory."""
+    out, err = server.output()
+    places = [name for name, text in (("stdout", out), ("stderr", err)) if PROBE_MESSAGE in text]
+    for path in sorted(server.workdir.rglob("*")):
+        with contextlib.suppress(OSError):
+            if path.is_file() and PROBE_MESSAGE in path.read_text(errors="replace"):
+                places.append(str(path.relative_to(server.workdir)))
+    return places
 
 
 # --- the Dockerfile -------------------------------------------------------------------------
@@ -440,6 +571,24 @@ def from_image(instruction: Instruction) -> tuple[str, str]:
     return image, name
 
 
+def final_stage(found: list[list[Instruction]]) -> tuple[str, list[Instruction]]:
+    """The image the final stage starts from and its instructions, with those of the stages
+    it is built `FROM` (by name) first: everything the runtime image inherits."""
+    if not found:
+        return "", []
+    by_name = {from_image(stage[0])[1].lower(): stage for stage in found if from_image(stage[0])[1]}
+    chain: list[Instruction] = []
+    stage = found[-1]
+    for _ in range(len(found)):
+        chain = stage[1:] + chain
+        image = from_image(stage[0])[0]
+        parent = by_name.get(image.lower())
+        if parent is None or parent is stage:
+            return image, chain
+        stage = parent
+    return from_image(stage[0])[0], chain
+
+
 def is_pinned(image: str) -> bool:
     """A digest, or a tag that names a full version (3.11.11-slim), not latest or 3.11."""
     if re.search(r"@sha256:[0-9a-f]{64}$", image):
@@ -448,6 +597,180 @@ def is_pinned(image: str) -> bool:
     if "/" in tag or not tag or tag == image:
         return False
     return bool(re.match(r"\d+\.\d+\.\d+", tag))
+
+
+def is_slim(image: str) -> bool:
+    return bool(re.search(r"slim|alpine|distroless", image.lower()))
+
+
+def env_values(instructions: list[Instruction]) -> dict[str, str]:
+    """The value each ENV name has at the end of `instructions` (the last one wins)."""
+    values: dict[str, str] = {}
+    for instruction in instructions:
+        if instruction.keyword == "ENV":
+            values.update(declared_names(instruction))
+    return values
+
+
+def command_words(arguments: str) -> list[str]:
+    """The words of a CMD / HEALTHCHECK CMD, exec (JSON) or shell form."""
+    text = arguments.strip()
+    if text.startswith("["):
+        with contextlib.suppress(json.JSONDecodeError):
+            words = json.loads(text)
+            if isinstance(words, list):
+                return [str(word) for word in words]
+    with contextlib.suppress(ValueError):
+        return shlex.split(text, posix=True)
+    return text.split()
+
+
+def is_exec_form(arguments: str) -> bool:
+    with contextlib.suppress(json.JSONDecodeError):
+        return isinstance(json.loads(arguments.strip()), list)
+    return False
+
+
+def last(instructions: list[Instruction], keyword: str) -> Instruction | None:
+    found = [instruction for instruction in instructions if instruction.keyword == keyword]
+    return found[-1] if found else None
+
+
+def container_command(chain: list[Instruction]) -> list[str]:
+    """What the container runs: ENTRYPOINT (exec form) followed by CMD as its arguments."""
+    entrypoint, cmd = last(chain, "ENTRYPOINT"), last(chain, "CMD")
+    words = command_words(entrypoint.arguments) if entrypoint else []
+    if cmd and (entrypoint is None or is_exec_form(entrypoint.arguments)):
+        words += command_words(cmd.arguments)
+    return words
+
+
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+INITS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
+PYTHON_M_APP = re.compile(
+    r"(?:^|[\s/])python[\d.]*(?:\s+-[^m\s-]\w*)*\s+-m\s+app(?:\.__main__)?(?:\s|$|;)"
+)
+EXEC_LINE = re.compile(r"^\s*exec\s", re.M)
+
+
+def entry_script(ctx: Check, chain: list[Instruction], words: list[str]) -> tuple[str, str]:
+    """(path, text) of the script the container starts, if it starts one from the build
+    context (`["/srv/entrypoint.sh"]`, `["bash", "entrypoint.sh"]`); ("", "") otherwise."""
+    if not words:
+        return "", ""
+    program = words[0]
+    if PurePosixPath(program).name in SHELLS and len(words) > 1 and words[1] != "-c":
+        program = words[1]
+    name = PurePosixPath(program).name
+    if PurePosixPath(words[0]).name in SHELLS and program == words[0]:
+        return "", ""
+    sources = [
+        source
+        for instruction in chain
+        if instruction.keyword in ("COPY", "ADD")
+        and not any(word.startswith("--from") for word in instruction.arguments.split())
+        for source in [w for w in instruction.arguments.split() if not w.startswith("--")][:-1]
+        if PurePosixPath(source).name == name
+    ]
+    for source in [*sources, name]:
+        path = ctx.root / source
+        if path.is_file() and path.resolve().is_relative_to(ctx.root.resolve()):
+            return program, path.read_text(encoding="utf-8", errors="replace")
+    return "", ""
+
+
+def signal_problem(ctx: Check, chain: list[Instruction]) -> str:
+    """Why SIGTERM would not reach the server in the container ("" when it would)."""
+    for keyword in ("ENTRYPOINT", "CMD"):
+        instruction = last(chain, keyword)
+        if instruction and not is_exec_form(instruction.arguments):
+            return (
+                f"line {instruction.line}: {keyword} {instruction.arguments} is shell form: "
+                "/bin/sh -c runs as PID 1"
+            )
+    words = container_command(chain)
+    if not words:
+        return "no CMD in the final stage"
+    program = PurePosixPath(words[0]).name
+    if program in INITS:
+        return ""
+    shown = json.dumps(words)
+    if program in SHELLS and "-c" in words:
+        script = words[words.index("-c") + 1] if words.index("-c") + 1 < len(words) else ""
+        if not re.match(r"\s*exec\s", script):
+            return f"{shown}: {words[0]} -c runs as PID 1 and the server is its child"
+        return ""
+    path, text = entry_script(ctx, chain, words)
+    if path and not EXEC_LINE.search(text):
+        return f"{shown}: the script {path} runs the server as its child, without exec"
+    return ""
+
+
+@check("45.1")
+async def the_image_runs_python_m_app_on_every_interface(ctx: Check) -> None:
+    """The image starts `python -m app` (the settings-driven entry) and sets APP_HOST for it."""
+    _, chain = final_stage(stages(dockerfile(ctx, "45.1")))
+    words = container_command(chain)
+    _, script = entry_script(ctx, chain, words)
+    expect(
+        bool(PYTHON_M_APP.search(" ".join(words)) or PYTHON_M_APP.search(script)),
+        expected="the container to run `python -m app` (CMD [\"python\", \"-m\", \"app\"]): "
+        "the uvicorn CLI (or another entry) skips what app/__main__.py reads from the "
+        "settings: APP_WORKERS, the trusted proxies, the drain bound, the stdout log_config",
+        got=f"it runs {json.dumps(words)}" if words else "no CMD in the final stage",
+    )
+    host = env_values(chain).get("APP_HOST", "")
+    expect(
+        bool(host) and not re.match(r"127\.|localhost$|::1$|\[::1\]$", host),
+        expected="ENV APP_HOST=0.0.0.0 in the final stage: inside a container, loopback is "
+        "the container's own, so a server on 127.0.0.1 cannot be reached through the "
+        "published port (the code's default stays loopback)",
+        got=f"APP_HOST={host}" if host else "APP_HOST is not set in the image",
+    )
+
+
+@check("45.3", baseline=True)
+async def the_image_does_not_trust_every_client(ctx: Check) -> None:
+    """No ENV, ARG or CMD in the Dockerfile sets the trusted proxies to "*"."""
+    found: list[str] = []
+    for instruction in dockerfile(ctx, "45.3"):
+        if instruction.keyword in ("ENV", "ARG"):
+            found += [
+                f"line {instruction.line}: {instruction.keyword} {name}={value}"
+                for name, value in declared_names(instruction)
+                if name.upper() in ("APP_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS") and "*" in value
+            ]
+        if instruction.keyword in ("CMD", "ENTRYPOINT"):
+            text = " ".join(command_words(instruction.arguments))
+            if re.search(r"--forwarded-allow-ips[=\s]+\S*\*", text):
+                found.append(f"line {instruction.line}: {instruction.keyword} {text}")
+    expect(
+        not found,
+        expected="no \"*\" for the trusted proxies in the image: anyone who reaches the "
+        "container could forge X-Forwarded-For / -Proto. The platform knows the proxy's "
+        "address and sets APP_TRUSTED_PROXIES at run time",
+        got="\n".join(found),
+    )
+
+
+def unpinned_requirements(ctx: Check) -> list[str]:
+    """Lines of requirements.txt that do not pin one exact version (name==1.2.3)."""
+    path = ctx.root / "requirements.txt"
+    if not path.is_file():
+        return []
+    text = re.sub(r"\\\n", " ", path.read_text(encoding="utf-8", errors="replace"))
+    loose: list[str] = []
+    for raw in text.splitlines():
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        if not line or line.startswith("-"):
+            continue
+        requirement = line.split(";")[0].strip()
+        if " @ " in requirement:
+            continue  # a direct reference: one exact artefact
+        if not re.fullmatch(r"[A-Za-z0-9._-]+(\[[^\]]*\])?\s*===?\s*[^\s,*<>=!~]+(\s+--hash\S*)*",
+                            re.sub(r"\s+--hash[=\s]\S+", "", requirement)):
+            loose.append(f"requirements.txt: {raw.strip()}")
+    return loose
 
 
 @check("45.5")
@@ -476,7 +799,7 @@ async def the_dockerfile_passes_hadolint(ctx: Check) -> None:
 
 @check("45.5")
 async def the_image_is_multi_stage_pinned_and_non_root(ctx: Check) -> None:
-    """Two or more stages, pinned base images, and a final stage with a non-root USER."""
+    """Two or more stages, pinned base images and requirements, a non-root final USER."""
     found = stages(dockerfile(ctx, "45.5"))
     expect(len(found) >= 2,
            expected="a multi-stage build: build tools in one stage, a slim runtime stage last",
@@ -492,29 +815,71 @@ async def the_image_is_multi_stage_pinned_and_non_root(ctx: Check) -> None:
            expected="every base image pinned to a full version tag or a digest "
            "(python:3.11.11-slim-bookworm, or @sha256:...)",
            got="\n".join(unpinned))
+    loose = unpinned_requirements(ctx)
+    expect(not loose,
+           expected="every package in requirements.txt pinned to one version (fastapi==0.115.6): "
+           "a pinned base image with unpinned packages still builds a different image each time",
+           got="\n".join(loose))
     users = [i for i in found[-1] if i.keyword == "USER"]
-    last = users[-1].arguments.split(":")[0].strip() if users else ""
+    last_user = users[-1].arguments.split(":")[0].strip() if users else ""
     expect(
-        bool(users) and last not in ("root", "0", ""),
+        bool(users) and last_user not in ("root", "0", ""),
         expected="a USER instruction in the final stage naming a non-root user (10001)",
         got=f"USER {users[-1].arguments}" if users else "no USER in the final stage: root",
     )
 
 
-def command_words(arguments: str) -> list[str]:
-    """The words of a CMD / HEALTHCHECK CMD, exec (JSON) or shell form."""
-    text = arguments.strip()
-    if text.startswith("["):
-        with contextlib.suppress(json.JSONDecodeError):
-            words = json.loads(text)
-            if isinstance(words, list):
-                return [str(word) for word in words]
-    return shlex.split(text, posix=True)
+INSTALLS = re.compile(r"\bpip[\d.]*\s+install\b|\buv\s+sync\b|\bpoetry\s+install\b|"
+                      r"\bpipenv\s+install\b")
+
+
+@check("45.5")
+async def the_runtime_stage_is_slim_and_installs_nothing(ctx: Check) -> None:
+    """The final stage starts from a slim image and copies the environment the build made."""
+    found = stages(dockerfile(ctx, "45.5"))
+    base, chain = final_stage(found)
+    expect(
+        is_slim(base),
+        expected="a slim runtime base (python:3.11.11-slim-bookworm; with a digest, keep the "
+        "tag beside it): the full image carries compilers and headers the service never runs",
+        got=f"FROM {base}" if base else "no FROM",
+    )
+    installs = [
+        f"line {i.line}: RUN {i.arguments}" for i in chain if i.keyword == "RUN"
+        and INSTALLS.search(i.arguments)
+    ]
+    expect(
+        not installs,
+        expected="no package install in the runtime stage: build the virtual environment in "
+        "the build stage and COPY --from=build it, so pip and its caches stay behind",
+        got="\n".join(installs),
+    )
+
+
+@check("45.5")
+async def the_server_gets_sigterm_in_the_container(ctx: Check) -> None:
+    """CMD/ENTRYPOINT in exec form, no shell left as PID 1 (sh -c, a script without exec)."""
+    _, chain = final_stage(stages(dockerfile(ctx, "45.5")))
+    problem = signal_problem(ctx, chain)
+    expect(
+        not problem,
+        expected="the server as PID 1 of the container, so docker stop's SIGTERM reaches it "
+        "(CMD [\"python\", \"-m\", \"app\"]; an entrypoint script ends with "
+        "`exec \"$@\"` or `exec python -m app`): a shell in between does not pass SIGTERM "
+        "on, and the platform kills the server mid-request after its timeout",
+        got=problem,
+    )
+
+
+def url_port(netloc: str) -> int:
+    host_port = netloc.rpartition("@")[2]
+    port = re.search(r":(\d+)$", host_port)
+    return int(port.group(1)) if port else 80
 
 
 @check("45.5")
 async def the_healthcheck_asks_the_liveness_route(ctx: Check) -> None:
-    """The final stage's HEALTHCHECK requests a path the app answers with 200 (/health/live)."""
+    """The final HEALTHCHECK asks /health/live on the server's port with a tool the image has."""
     found = stages(dockerfile(ctx, "45.5"))
     checks = [i for i in found[-1] if i.keyword == "HEALTHCHECK"] if found else []
     expect(bool(checks), expected="a HEALTHCHECK in the final stage", got="none")
@@ -524,12 +889,38 @@ async def the_healthcheck_asks_the_liveness_route(ctx: Check) -> None:
     command = re.split(r"\bCMD\b", arguments, maxsplit=1)
     expect(len(command) == 2, expected="HEALTHCHECK [options] CMD <command>",
            got=f"HEALTHCHECK {arguments}")
-    paths = re.findall(r"https?://[^/\s'\"]+(/[^\s'\",)]*)", " ".join(command_words(command[1])))
-    expect(bool(paths), expected="the health check to request an http:// URL of the service",
+    text = " ".join(command_words(command[1]))
+    urls = re.findall(r"https?://([^/\s'\"]+)(/[^\s'\",)]*)", text)
+    expect(bool(urls), expected="the health check to request an http:// URL of the service",
            got=command[1])
+    base, chain = final_stage(found)
+    runs = " ".join(i.arguments for i in chain if i.keyword == "RUN")
+    missing = [
+        tool
+        for tool in sorted(set(re.findall(r"(?<![\w.-])(curl|wget)(?![\w.-])", text)))
+        if not re.search(rf"\b{tool}\b", runs)
+        and is_slim(base)
+        and not (tool == "wget" and "alpine" in base.lower())
+    ]
+    expect(
+        not missing,
+        expected="a health check command the runtime image has: a slim image has python but "
+        "no curl or wget (CMD [\"python\", \"-c\", \"import urllib.request; "
+        "urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=2)\"])",
+        got=f"it runs {', '.join(missing)}, which FROM {base} does not have and no RUN "
+        "installs: the container is never healthy",
+    )
+    netloc, path = urls[0]
+    port = env_values(chain).get("APP_PORT", "8000")
+    expect(
+        str(url_port(netloc)) == port.strip(),
+        expected=f"the health check to ask the port the server listens on, {port} "
+        "(APP_PORT in the image, or the default 8000)",
+        got=f"it asks http://{netloc}{path}",
+    )
     async with ctx.client() as client:
-        response = await client.get(paths[0])
-    expect_status(response, 200, because=f"the HEALTHCHECK asks {paths[0]}: the liveness route")
+        response = await client.get(path)
+    expect_status(response, 200, because=f"the HEALTHCHECK asks {path}: the liveness route")
 
 
 # --- 45.6 -----------------------------------------------------------------------------------
@@ -540,29 +931,62 @@ def declared_names(instruction: Instruction) -> list[tuple[str, str]]:
     text = instruction.arguments
     if instruction.keyword == "ENV" and "=" not in text.split(" ")[0]:
         name, _, value = text.partition(" ")
-        return [(name, value.strip())]
+        return [(name, value.strip().strip("\"'"))]
     pairs: list[tuple[str, str]] = []
-    for word in shlex.split(text, posix=True):
+    try:
+        words = shlex.split(text, posix=True)
+    except ValueError:
+        words = text.split()
+    for word in words:
         name, _, value = word.partition("=")
         pairs.append((name, value))
     return pairs
 
 
+# user:password@ in any URL, or any user part in an http(s) URL (a token as the user name).
+CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@|https?://[^/\s:@]+@", re.I)
+DOTENV = re.compile(r"(^|/)(\.env(\.(?!example$|sample$|template$|dist$)[\w.-]+)?|[\w.-]+\.env)$")
+
+
+def copied_dotenv(ctx: Check, instruction: Instruction) -> list[str]:
+    """The .env files a COPY / ADD puts into the image."""
+    if instruction.keyword not in ("COPY", "ADD"):
+        return []
+    words = [word for word in instruction.arguments.split() if not word.startswith("--")]
+    if any(word.startswith("--from") for word in instruction.arguments.split()):
+        return []
+    sources = words[:-1]
+    found = [source for source in sources if DOTENV.search(source.rstrip("/"))]
+    ignore = ctx.root / ".dockerignore"
+    ignored = ignore.is_file() and re.search(
+        r"^\s*(\*\*/)?\.env\*?\s*$", ignore.read_text(encoding="utf-8"), re.M
+    )
+    copies_all = any(source in (".", "./") for source in sources)
+    if copies_all and (ctx.root / ".env").is_file() and not ignored:
+        found.append(". (with the .env beside it, not in .dockerignore)")
+    return found
+
+
 @check("45.6")
 async def no_secret_is_baked_into_the_image(ctx: Check) -> None:
-    """No ENV or ARG in any stage names a secret (password, token, key...)."""
-    leaks = [
-        f"line {instruction.line}: {instruction.keyword} {name}"
-        + (f"={value}" if value else " (a build argument is kept in the image history)")
-        for instruction in dockerfile(ctx, "45.6")
-        if instruction.keyword in ("ENV", "ARG")
-        for name, value in declared_names(instruction)
-        if SECRET_WORDS.search(name)
-    ]
+    """No ENV or ARG holds a secret (by name or in a URL), and no .env file is copied in."""
+    leaks: list[str] = []
+    for instruction in dockerfile(ctx, "45.6"):
+        leaks += [f"line {instruction.line}: {instruction.keyword} {source}"
+                  for source in copied_dotenv(ctx, instruction)]
+        if instruction.keyword not in ("ENV", "ARG"):
+            continue
+        for name, value in declared_names(instruction):
+            if SECRET_WORDS.search(name) or CREDENTIAL_URL.search(value):
+                leaks.append(
+                    f"line {instruction.line}: {instruction.keyword} {name}"
+                    + (f"={value}" if value else " (a build argument is kept in the image history)")
+                )
     expect(
         not leaks,
-        expected="no secret in ENV or ARG: layers and `docker history` keep them for anyone "
-        "who pulls the image; pass them at run time (environment, secret files) or with "
+        expected="no secret in ENV or ARG (by name, or a password or token inside a URL) and no "
+        ".env file copied in: layers and `docker history` keep them for anyone who pulls the "
+        "image; pass them at run time (environment, secret files) or with "
         "RUN --mount=type=secret during the build",
         got="\n".join(leaks),
     )
