@@ -156,12 +156,21 @@ async def tests_use_an_async_client_over_asgi_with_the_lifespan(ctx: Check) -> N
     calling = tests_with_requests(run)
     expect(bool(calling), expected="tests that send requests to the app", got="none did")
     problems: list[str] = []
-    for name, entry in sorted(calling.items()):
+    for name, entry in sorted(run.probe.items()):
+        starts, shutdowns = entry.get("lifespan_starts", 0), entry.get("lifespan_shutdowns", 0)
+        if starts > shutdowns:
+            times = f"{starts} times, shut down {shutdowns}" if shutdowns else "and never shut down"
+            problems.append(
+                f"{name}: the app's lifespan was started {times} (entered without "
+                "`async with`, or never exited)"
+            )
+        if name not in calling:
+            continue
         if entry.get("testclient_requests"):
             problems.append(f"{name}: {entry['testclient_requests']} request(s) via TestClient")
         if not entry.get("is_async"):
             problems.append(f"{name}: a sync test (def, not async def)")
-        if entry.get("requests_without_lifespan"):
+        if entry.get("requests_without_lifespan") and starts <= shutdowns:
             problems.append(
                 f"{name}: {entry['requests_without_lifespan']} request(s) while the app's "
                 "lifespan was not running"
@@ -169,8 +178,9 @@ async def tests_use_an_async_client_over_asgi_with_the_lifespan(ctx: Check) -> N
     expect(
         not problems,
         expected="async tests (pytest-asyncio) that talk to the app through "
-        "httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) inside "
-        "`async with app.router.lifespan_context(app):`",
+        "httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) inside the app's lifespan, "
+        "entered and exited with `async with app.router.lifespan_context(app):` (or "
+        "`async with lifespan(app):`)",
         got="\n".join(problems[:12]),
     )
 
@@ -198,30 +208,74 @@ async def tests_override_the_session_dependency(ctx: Check) -> None:
     )
 
 
+def requests_on_overrides(run: SuiteRun) -> dict[str, dict[str, Any]]:
+    calling = tests_with_requests(run)
+    if any(entry.get("requests_without_override") for entry in calling.values()):
+        raise Blocked("43.2", "the tests send requests on the app's own session")
+    return calling
+
+
+@check("43.2")
+async def the_override_closes_its_sessions(ctx: Check) -> None:
+    """Every session the override hands to a request is closed once the request is over."""
+    run = await passing_run(ctx)
+    unclosed = [
+        f"{name}: {entry['unclosed_sessions']} session(s) made for a request and never closed"
+        for name, entry in sorted(requests_on_overrides(run).items())
+        if entry.get("unclosed_sessions")
+    ]
+    expect(
+        not unclosed,
+        expected="the override is a generator that yields a session and closes it after the "
+        "request (`async with sessions() as session: yield session`)",
+        got="\n".join(unclosed[:12]),
+        note="a function that returns a session never closes it: its connection stays "
+        "checked out until the garbage collector finds it",
+    )
+
+
+@check("43.2")
+async def the_overrides_are_cleared_after_each_test(ctx: Check) -> None:
+    """No test leaves app.dependency_overrides[get_session] behind after its teardown."""
+    run = await passing_run(ctx)
+    requests_on_overrides(run)
+    left = sorted(name for name, entry in run.probe.items()
+                  if entry.get("override_left_after_teardown"))
+    expect(
+        not left,
+        expected="app.dependency_overrides cleared in the fixture's teardown (after the yield, "
+        "in a `finally:`), so no override outlives its test",
+        got=f"the override of get_session was still in place after the teardown of "
+        f"{len(left)} test(s): {', '.join(left[:3])}" + (", ..." if len(left) > 3 else ""),
+    )
+
+
 # --- 43.3 -----------------------------------------------------------------------------------
+
+DEFAULT_DATABASE = "app-default.db"
+
+
+def database_label(label: str) -> str:
+    short = re.sub(r":////.*/([^/]+)$", r":///…/\1", label)
+    if short.endswith("/" + DEFAULT_DATABASE):
+        short += " (APP_DATABASE_URL, the lifespan's database: point it into tmp_path too)"
+    return short
 
 
 @check("43.3")
 async def every_test_gets_its_own_database(ctx: Check) -> None:
-    """No two tests touch the same database (a file path or an engine shared between tests)."""
+    """No two tests touch the same database (a file, or one engine's in-memory database)."""
     run = await passing_run(ctx)
-    calling = tests_with_requests(run)
-    if any(entry.get("requests_without_override") for entry in calling.values()):
-        raise Blocked("43.2", "the tests send requests on the app's own session")
-    default = "app-default.db"
+    calling = requests_on_overrides(run)
     owners: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
     for name, entry in calling.items():
-        for engine in entry.get("engines", []):
-            token, _, url = engine.partition(" ")
-            if url.endswith(default):
-                continue
-            is_file = url.startswith("sqlite") and not url.rstrip("/").endswith(":") and (
-                "///" in url and ":memory:" not in url
-            )
-            owners.setdefault(url if is_file else token, []).append(name)
+        for identity, label in entry.get("databases", []):
+            owners.setdefault(identity, []).append(name)
+            labels[identity] = label
     shared = {
-        re.sub(r":////.*/([^/]+)$", r":///…/\1", db): names
-        for db, names in owners.items()
+        database_label(labels[identity]): names
+        for identity, names in owners.items()
         if len(set(names)) > 1
     }
     expect(
@@ -232,6 +286,30 @@ async def every_test_gets_its_own_database(ctx: Check) -> None:
             f"{db}: shared by {len(set(names))} tests ({', '.join(sorted(set(names))[:3])}, ...)"
             for db, names in shared.items()
         ),
+    )
+
+
+@check("43.3")
+async def every_test_disposes_its_engine(ctx: Check) -> None:
+    """The engine a test's requests ran on is disposed once the test is over."""
+    run = await passing_run(ctx)
+    calling = requests_on_overrides(run)
+    users: dict[int, set[str]] = {}
+    for name, entry in calling.items():
+        for serial in entry.get("request_pools", []):
+            users.setdefault(serial, set()).add(name)
+    undisposed = sorted(
+        name
+        for name, entry in calling.items()
+        # An engine shared by several tests is every_test_gets_its_own_database's business.
+        if any(users[serial] == {name} for serial in entry.get("undisposed_pools", []))
+    )
+    expect(
+        not undisposed,
+        expected="`await engine.dispose()` in the fixture's teardown, for the engine the "
+        "test made",
+        got=f"{len(undisposed)} test(s) left their engine open (its connections too): "
+        + ", ".join(undisposed[:3]) + (", ..." if len(undisposed) > 3 else ""),
     )
 
 

@@ -21,11 +21,14 @@ class TaskRead(BaseModel):
     title: str
     priority: int
     is_done: bool
+
+
+class TaskDetail(TaskRead):
     edit_token: str
 
 
 class TaskPage(BaseModel):
-    items: list[TaskRead]
+    items: list[TaskDetail]
     page: int
     size: int
     total: int

@@ -1,31 +1,34 @@
-"""Task storage."""
+"""Task storage, with a module-level cache in front of the database."""
 
-from sqlalchemy import func, select
+import itertools
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.tasks.models import Task
 
-_CACHE: dict[int, Task] = {}
+_TASKS: dict[int, Task] = {}
+_IDS = itertools.count(1)
 
 
 async def add_task(session: AsyncSession, title: str, priority: int) -> Task:
-    task = Task(title=title, priority=priority)
+    task = Task(id=next(_IDS), title=title, priority=priority)
     session.add(task)
     await session.commit()
     await session.refresh(task)
-    _CACHE[task.id] = task
+    _TASKS[task.id] = task
     return task
 
 
 async def find_task(session: AsyncSession, task_id: int) -> Task | None:
-    if task_id in _CACHE:
-        return _CACHE[task_id]
+    if task_id in _TASKS:
+        return _TASKS[task_id]
     return await session.get(Task, task_id)
 
 
 async def task_page(session: AsyncSession, page: int, size: int) -> tuple[list[Task], int]:
     """Page `page` (from 1) of `size` tasks in id order, and the total count."""
+    stored = {task.id: task for task in await session.scalars(select(Task))}
+    everything = sorted({**stored, **_TASKS}.values(), key=lambda task: task.id)
     offset = (page - 1) * size
-    rows = await session.scalars(select(Task).order_by(Task.id).offset(offset).limit(size))
-    total = await session.scalar(select(func.count()).select_from(Task))
-    return list(rows), int(total or 0)
+    return everything[offset : offset + size], len(everything)

@@ -1,0 +1,44 @@
+"""HTTP routes for tasks."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import get_session
+from app.tasks.schemas import TaskCreate, TaskPage, TaskRead
+from app.tasks.service import add_task, find_task, task_page
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+Session = Annotated[AsyncSession, Depends(get_session)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_task(payload: TaskCreate, session: Session) -> TaskRead:
+    task = await add_task(session, payload.title, payload.priority)
+    if not task.title:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[{"type": "string_too_short", "loc": ["body", "title"],
+                     "msg": "String should have at least 1 character", "input": payload.title}],
+        )
+    return TaskRead.model_validate(task)
+
+
+@router.get("")
+async def list_tasks(
+    session: Session,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> TaskPage:
+    tasks, total = await task_page(session, page, size)
+    items = [TaskRead.model_validate(task) for task in tasks]
+    return TaskPage(items=items, page=page, size=size, total=total)
+
+
+@router.get("/{task_id}", responses={404: {"description": "No such task"}})
+async def read_task(task_id: int, session: Session) -> TaskRead:
+    task = await find_task(session, task_id)
+    if task is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Task not found")
+    return TaskRead.model_validate(task)
