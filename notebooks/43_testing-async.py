@@ -13,7 +13,7 @@
 #
 # Mutation testing, the way the checks grade the lesson: the starter's tests and the
 # solution's tests each run (in a process of their own, pytest-asyncio on) against the
-# correct app and against five copies of it with one bug planted. A suite that passes on a
+# correct app and against six copies of it with one bug planted. A suite that passes on a
 # mutant let its bug through.
 
 # %%
