@@ -4,19 +4,24 @@ Every check starts the app in a clean configuration of its own: all `APP_*` vari
 grader's process are removed (ctx.setenv restores them afterwards), the working directory is
 the check's empty temporary folder (so a `.env` file kept in the lesson folder for local runs
 is never read, and cannot hide a missing variable), and the check then sets exactly the
-variables, or writes exactly the `.env` file, that it is about.
+variables, or writes exactly the `.env` file, that it is about. A `.env` the checks write
+also holds a line for another tool (`COMPOSE_PROJECT_NAME=tracker`), as a real one does.
 """
 
+import base64
 import contextlib
 import logging
 import os
+import re
 import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
+from pydantic import SecretBytes, SecretStr
 
 from workbook.harness import (
+    Blocked,
     Check,
     StartupFailed,
     check,
@@ -27,11 +32,14 @@ from workbook.harness import (
 )
 from workbook.loader import LearnerCodeError
 
-SIGNING_KEY = "wb-check-signing-key-5d1f0c9a7e3b4f28a6c1"
-OTHER_KEY = "wb-check-other-signing-key-90e8d7c6b5a4f321"
-SHORT_KEY = "short-but-secret-7c4e"
+# Random-looking keys, so that any 8 characters of one in a row found in a log are a leak.
+SIGNING_KEY = "wbQ7rZk2Lm9XvT4pN8sJd3Hc6Yg1Fe5Ua0Kt"
+OTHER_KEY = "wbOj5Wn1Bq8Ry3Cx6Dv0Ez4Fs7Gp2Ht9Iu"
+SHORT_KEY = "k7Rq2Zx9Lm4Vt8Np3W"
 KEY_VARIABLE = "APP_SIGNING_KEY"
 LIMIT_VARIABLE = "APP_MAX_TASKS_PER_PROJECT"
+OTHER_TOOL_LINE = "COMPOSE_PROJECT_NAME=tracker"  # a real .env holds other tools' variables
+FRAGMENT = 8  # this many characters of a secret in a row are a leak
 
 
 @contextlib.contextmanager
@@ -65,7 +73,8 @@ def configure(ctx: Check, env: dict[str, str], dotenv: dict[str, str] | None = N
     dotenv_file = ctx.tmp_path / ".env"
     dotenv_file.unlink(missing_ok=True)
     if dotenv is not None:
-        dotenv_file.write_text("".join(f"{name}={value}\n" for name, value in dotenv.items()))
+        lines = [f"{name}={value}" for name, value in dotenv.items()] + [OTHER_TOOL_LINE]
+        dotenv_file.write_text("".join(f"{line}\n" for line in lines))
 
 
 @contextlib.asynccontextmanager
@@ -91,13 +100,21 @@ async def started_from_dotenv(
         async with started(ctx, env, dotenv) as client:
             yield client
     except (LearnerCodeError, StartupFailed) as error:
+        summary = error_summary(str(error))
+        note = 'SettingsConfigDict(env_file=".env") reads it, relative to the working '
+        note += "directory the server is started from."
+        if "extra" in summary.lower():
+            note = (
+                f"The .env file also holds another tool's line ({OTHER_TOOL_LINE}), as a real "
+                'one does; without extra="ignore" in SettingsConfigDict, pydantic-settings '
+                "refuses every line it has no field for, and start-up stops."
+            )
         expect(
             False,
             expected=f"the app to start with {KEY_VARIABLE} given only in the .env file of "
-            "the working directory",
-            got=f"it refused to start: {error_summary(str(error))}",
-            note='SettingsConfigDict(env_file=".env") reads it, relative to the working '
-            "directory the server is started from.",
+            f"the working directory (which also holds {OTHER_TOOL_LINE})",
+            got=f"it refused to start: {summary}",
+            note=note,
         )
 
 
@@ -152,13 +169,20 @@ async def share_link_path(client: httpx.AsyncClient, project_id: int) -> str:
     return str(path)
 
 
-def expect_start_up_refused(error: str | None, variable: str, because: str) -> str:
+STARTED_NOTE = (
+    "Read settings in a pydantic-settings class with no default for what is required, "
+    "and build it at start-up (the lifespan), not at the first request that needs it."
+)
+
+
+def expect_start_up_refused(
+    error: str | None, variable: str, because: str, note: str = STARTED_NOTE
+) -> str:
     expect(
         error is not None,
         expected=f"start-up to stop ({because})",
         got="the app started and served requests",
-        note="Read settings in a pydantic-settings class with no default for what is required, "
-        "and build it at start-up (the lifespan), not at the first request that needs it.",
+        note=note,
     )
     assert error is not None
     field = variable.removeprefix("APP_").lower()
@@ -170,8 +194,24 @@ def expect_start_up_refused(error: str | None, variable: str, because: str) -> s
     return error
 
 
+def secret_fragments(secret: str) -> set[str]:
+    """Every piece of the secret that gives part of it away: FRAGMENT characters of it in a
+    row, as written, in hex (either case) or in base64 (standard or URL-safe, any alignment)."""
+    pieces = {secret[i : i + FRAGMENT] for i in range(len(secret) - FRAGMENT + 1)}
+    raw = secret.encode()
+    hexed = raw.hex()
+    for i in range(0, len(hexed) - 2 * FRAGMENT + 1, 2):
+        pieces |= {hexed[i : i + 2 * FRAGMENT], hexed[i : i + 2 * FRAGMENT].upper()}
+    for shift in range(3):
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            text = encode(raw[shift:]).decode()
+            whole = len(raw[shift:]) // 3 * 4  # the characters that encode whole 3-byte groups
+            pieces |= {text[i : i + FRAGMENT] for i in range(0, whole - FRAGMENT + 1, 4)}
+    return pieces
+
+
 def leaks(text: str, secret: str = SIGNING_KEY) -> bool:
-    return secret in text or secret[-16:] in text
+    return any(piece in text for piece in secret_fragments(secret))
 
 
 def shown_log(record: logging.LogRecord) -> str:
@@ -354,6 +394,97 @@ async def a_malformed_value_stops_start_up(ctx: Check) -> None:
     )
 
 
+@check("05.3")
+async def a_short_signing_key_stops_start_up(ctx: Check) -> None:
+    """An APP_SIGNING_KEY shorter than 32 characters stops start-up, naming the variable."""
+    error = await start_up_error(ctx, {KEY_VARIABLE: SHORT_KEY})
+    expect_start_up_refused(
+        error,
+        KEY_VARIABLE,
+        because=f"a signing key needs at least 32 characters; this one has {len(SHORT_KEY)}",
+        note="Say how strong the secret must be where it is declared: "
+        "signing_key: SecretStr = Field(min_length=32).",
+    )
+
+
+DOTENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$")
+PLACEHOLDER_WORDS = ("change", "replace", "your", "example", "placeholder", "xxxx", "<", "...")
+
+
+def dotenv_entries(text: str) -> dict[str, list[str]]:
+    """NAME -> the values given to it, commented-out lines (`# NAME=value`) included."""
+    entries: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        found = DOTENV_LINE.match(line)
+        if found is not None:
+            value = found.group(2).split(" #")[0].strip().strip("'\"")
+            entries.setdefault(found.group(1).upper(), []).append(value)
+    return entries
+
+
+def looks_like_a_real_secret(value: str) -> bool:
+    """Long enough to be accepted as a key, random-looking, and not a placeholder."""
+    return (
+        len(value) >= 32
+        and not any(char.isspace() for char in value)
+        and any(char.isdigit() for char in value)
+        and any(char.isalpha() for char in value)
+        and len(set(value)) >= 8
+        and not any(word in value.lower() for word in PLACEHOLDER_WORDS)
+    )
+
+
+def declared_variables(settings: Any) -> dict[str, bool]:
+    """Each environment variable the settings class declares -> whether it holds a secret."""
+    config = getattr(settings, "model_config", {})
+    prefix = str(config.get("env_prefix", "")) if isinstance(config, dict) else ""
+    declared: dict[str, bool] = {}
+    for name, field in getattr(type(settings), "model_fields", {}).items():
+        alias = field.validation_alias or field.alias
+        variable = alias if isinstance(alias, str) else f"{prefix}{name}"
+        declared[variable.upper()] = isinstance(getattr(settings, name), SecretStr | SecretBytes)
+    return declared
+
+
+@check("05.2")
+async def the_env_example_lists_every_setting_without_secrets(ctx: Check) -> None:
+    """A committed .env.example names every variable of the settings class, secrets blank."""
+    example = ctx.root / ".env.example"
+    expect(
+        example.is_file(),
+        expected=".env.example beside app/: committed, listing every variable, where .env "
+        "itself stays out of version control",
+        got="no .env.example in the lesson folder",
+        note="Copy the variables of your Settings class into .env.example, with the "
+        "non-secret defaults and the secrets left blank.",
+    )
+    configure(ctx, {KEY_VARIABLE: SIGNING_KEY})
+    with working_directory(ctx):
+        declared = declared_variables(get_settings_function(ctx)())
+    listed = dotenv_entries(example.read_text(encoding="utf-8"))
+    missing = [name for name in declared if name not in listed]
+    expect(
+        not missing,
+        expected=".env.example to list every variable the settings class declares: "
+        + ", ".join(declared),
+        got=f"missing: {', '.join(missing)}; it lists: {', '.join(listed) or 'nothing'}",
+        note="A newcomer copies .env.example to .env: a variable it leaves out is one they "
+        "never learn about.",
+    )
+    shown = [
+        name
+        for name, secret in declared.items()
+        if secret and any(looks_like_a_real_secret(value) for value in listed[name])
+    ]
+    expect(
+        not shown,
+        expected="every secret left blank (or a placeholder such as change-me) in .env.example",
+        got=f"a value for {', '.join(shown)} that would be accepted as a real key",
+        note=".env.example is committed: a key written in it is public. Leave it blank "
+        "(APP_SIGNING_KEY=) and say in a comment how to make one.",
+    )
+
+
 @check("05.4")
 async def the_secret_appears_in_no_log_body_or_document(ctx: Check) -> None:
     """The signing key shows up in no log record, response body, header or /openapi.json."""
@@ -381,7 +512,9 @@ async def the_secret_appears_in_no_log_body_or_document(ctx: Check) -> None:
         not leaked,
         expected="no log record holding the signing key",
         got=f"{len(leaked)} record(s), the first: {shown_log(leaked[0]) if leaked else ''}",
-        note="Log the settings object instead: a SecretStr field prints as '**********'.",
+        note="Log the settings object instead: a SecretStr field prints as '**********'. Not "
+        f"even part of the key: any {FRAGMENT} characters of it in a row (or their hex or "
+        "base64) count as a leak.",
     )
 
 
@@ -408,6 +541,12 @@ async def the_settings_repr_masks_the_secret(ctx: Check) -> None:
 async def a_rejected_key_is_not_repeated_in_the_error(ctx: Check) -> None:
     """A signing key shorter than 32 characters stops start-up; the error does not repeat it."""
     error = await start_up_error(ctx, {KEY_VARIABLE: SHORT_KEY})
+    if error is None:
+        raise Blocked(
+            "05.3",
+            "a signing key shorter than 32 characters started the app, so there is no error "
+            "to read (Field(min_length=32))",
+        )
     message = expect_start_up_refused(
         error, KEY_VARIABLE, because="a signing key needs at least 32 characters"
     )
@@ -421,12 +560,25 @@ async def a_rejected_key_is_not_repeated_in_the_error(ctx: Check) -> None:
 
 @check("05.5")
 async def settings_are_read_once_at_start_up(ctx: Check) -> None:
-    """Changing the environment while the app runs changes nothing until it restarts."""
+    """Changing the environment after start-up, even before the first request, changes nothing."""
     async with started(ctx, {KEY_VARIABLE: SIGNING_KEY, LIMIT_VARIABLE: "2"}) as client:
-        project_id = await new_project(client)
-        path = await share_link_path(client, project_id)
-        ctx.setenv(KEY_VARIABLE, OTHER_KEY)
+        ctx.setenv(KEY_VARIABLE, SHORT_KEY)
         ctx.setenv(LIMIT_VARIABLE, "50")
+        project_id = await new_project(client)
+        created = await client.post(f"/projects/{project_id}/share-link")
+        expect(
+            created.status_code == 201,
+            expected="a share link signed with the key read at start-up (201), although "
+            f"{KEY_VARIABLE} was changed to a key too short to accept after start-up, before "
+            "the first request",
+            got=created,
+            response=created,
+            note="The routes must receive the settings read and validated at start-up: a "
+            "cached get_settings() (@lru_cache), called first thing in the lifespan (not a "
+            "Settings() of the lifespan's own), holds them before the first request.",
+        )
+        path = str(json_body(created).get("path"))
+        ctx.setenv(KEY_VARIABLE, OTHER_KEY)
         opened = await client.get(path)
         expect_status(
             opened,
@@ -452,10 +604,33 @@ async def a_test_can_override_the_settings(ctx: Check) -> None:
         overrides = getattr(app, "dependency_overrides", None)
         expect(isinstance(overrides, dict), expected="a FastAPI app", got=app)
         assert isinstance(overrides, dict)
-        strict = get_settings().model_copy(update={"max_tasks_per_project": 1})
+        current = get_settings()
+        other_key = (
+            SecretStr(OTHER_KEY) if isinstance(current.signing_key, SecretStr) else OTHER_KEY
+        )
+        strict = current.model_copy(update={"max_tasks_per_project": 1, "signing_key": other_key})
         overrides[get_settings] = lambda: strict
     async with started(ctx, {KEY_VARIABLE: SIGNING_KEY}, app=app) as client:
         await expect_limit(client, 1, because="the test overrode max_tasks_per_project to 1")
+        project_id = await new_project(client)
+        path = await share_link_path(client, project_id)
+        opened_overridden = await client.get(path)
+        overrides.pop(get_settings, None)
+        opened_real = await client.get(path)
+    expect_status(
+        opened_overridden, 200, because="the link was signed and opened under the same override"
+    )
+    expect(
+        opened_real.status_code == 404,
+        expected="a link signed while the test overrode the signing key to open nothing (404) "
+        f"once the override is removed and the app is back on {KEY_VARIABLE}'s key",
+        got=f"{opened_real.status_code}: the link was signed with {KEY_VARIABLE}'s key, not "
+        "with the key of the overriding settings",
+        response=opened_real,
+        note="Every use of the settings, the signing key included, must come from "
+        "Depends(get_settings) and be passed down: a module that calls get_settings() "
+        "itself is out of a test's reach.",
+    )
 
 
 def get_settings_function(ctx: Check) -> Any:
