@@ -47,6 +47,8 @@ class WrongVariant:
     rule: str = ""  # the rule the mistake breaks; every check in caught_by is a check of it
     # A mistake only one backend can show (a race on Redis): graded there alone, when set up.
     only_with: tuple[str, ...] = ()
+    # Files of the solution the mistake leaves out (`remove = [".env.example"]`), relative.
+    removes: tuple[str, ...] = ()
 
     @property
     def golden_file(self) -> Path:
@@ -85,6 +87,8 @@ def wrong_target(lesson: Lesson, variant: WrongVariant) -> Target:
     root = scratch.new_dir(f"{lesson.number}-{variant.name}-")
     files.copy_code(lesson.solution_dir, root)
     files.copy_code(variant.overlay_dir, root, beside=files.VARIANT_META)
+    for relative in variant.removes:
+        (root / relative).unlink(missing_ok=True)
     return Target(lesson, TargetKind.WRONG, root, variant=variant.name)
 
 
@@ -131,11 +135,22 @@ def _load_variant(path: Path) -> WrongVariant:
     caught_by = data.get("caught_by")
     if not isinstance(mistake, str) or not mistake.strip():
         raise MetadataError(f"{metadata}: 'mistake' says what the learner got wrong")
-    if not isinstance(caught_by, list) or not caught_by or not all(
-        isinstance(name, str) for name in caught_by
+    if (
+        not isinstance(caught_by, list)
+        or not caught_by
+        or not all(isinstance(name, str) for name in caught_by)
     ):
         raise MetadataError(f"{metadata}: 'caught_by' lists the checks that must reject it")
-    if not files.code_files(path, beside=files.VARIANT_META):
+    removes = data.get("remove", [])
+    if not isinstance(removes, list) or not all(
+        isinstance(item, str)
+        and item
+        and not Path(item).is_absolute()
+        and ".." not in Path(item).parts
+        for item in removes
+    ):
+        raise MetadataError(f"{metadata}: 'remove' lists files of the solution, relative to it")
+    if not removes and not files.code_files(path, beside=files.VARIANT_META):
         raise MetadataError(f"{path}: a variant holds the files it changes in the solution")
     rule = data.get("rule", "")
     if not isinstance(rule, str):
@@ -144,5 +159,11 @@ def _load_variant(path: Path) -> WrongVariant:
     if not isinstance(only_with, list) or not set(only_with) <= {"postgresql", "redis"}:
         raise MetadataError(f"{metadata}: 'only_with' lists backends: postgresql, redis")
     return WrongVariant(
-        path.name, mistake.strip(), tuple(caught_by), path, rule.strip(), tuple(only_with)
+        path.name,
+        mistake.strip(),
+        tuple(caught_by),
+        path,
+        rule.strip(),
+        tuple(only_with),
+        tuple(removes),
     )
