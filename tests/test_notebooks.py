@@ -117,14 +117,17 @@ def read_report(report: Path) -> dict[str, NotebookRun]:
     }
 
 
-@pytest.fixture(scope="session")
-def notebook_runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                  ) -> dict[str, NotebookRun]:
-    """Every selected notebook run once by nbval, in parallel shares; results by file name."""
-    folder = tmp_path_factory.mktemp("nbval")
+# Jupyter picks a kernel's TCP ports by binding and releasing them: two nbval processes
+# starting kernels at the same moment can pick the same port, and the kernel dies at start.
+# That says nothing about the notebook, so such a notebook is run again, alone.
+KERNEL_START_FAILURES = ("Kernel died before replying", "Kernel didn't respond")
+
+
+def run_shares(notebooks: list[Path], processes: int, folder: Path) -> dict[str, NotebookRun]:
+    """Run the notebooks in `processes` nbval processes side by side; results by file name."""
     running = []
-    for number, share in enumerate(shares(selected_notebooks(request.session), NBVAL_PROCESSES)):
-        report = folder / f"share-{number}.xml"
+    for number, share in enumerate(shares(notebooks, processes)):
+        report = folder / f"share-{len(list(folder.iterdir()))}-{number}.xml"
         process = subprocess.Popen(
             nbval_command(share, report),
             cwd=KIT_ROOT,
@@ -144,6 +147,28 @@ def notebook_runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
             results.update(read_report(report))
         else:
             results[f"(share {report.stem})"] = NotebookRun(0, (output[-4000:],))
+    return results
+
+
+@pytest.fixture(scope="session")
+def notebook_runs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, NotebookRun]:
+    """Every selected notebook run once by nbval, in parallel shares; results by file name."""
+    folder = tmp_path_factory.mktemp("nbval")
+    notebooks = selected_notebooks(request.session)
+    results = run_shares(notebooks, NBVAL_PROCESSES, folder)
+    kernel_failed = [
+        notebook
+        for notebook in notebooks
+        if any(
+            marker in failure
+            for failure in results.get(notebook.name, NotebookRun(0, ())).failures
+            for marker in KERNEL_START_FAILURES
+        )
+    ]
+    if kernel_failed:
+        results.update(run_shares(kernel_failed, 1, folder))
     return results
 
 
