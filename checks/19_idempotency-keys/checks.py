@@ -96,6 +96,43 @@ async def tasks_are_created_and_listed(ctx: Check) -> None:
     )
 
 
+# A project id no check creates through the API: the failed-create check adds it behind the
+# API's back, so that the very same request can be retried once the project exists.
+LATE_PROJECT = 424242
+
+
+async def add_project_in_database(ctx: Check, project_id: int) -> None:
+    engine = create_async_engine(ctx.database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("INSERT INTO project (id, name) VALUES (:id, :name)"),
+                {"id": project_id, "name": "Gemini"},
+            )
+    finally:
+        await engine.dispose()
+
+
+@check("19.1", baseline=True)
+async def a_failed_create_stores_nothing_under_its_key(ctx: Check) -> None:
+    """A keyed create that fails (no such project, 404) stores nothing: its retry creates."""
+    key = new_key()
+    async with ctx.client() as client:
+        await new_project(client)
+        failed = await create_task(client, LATE_PROJECT, "design", key)
+        expect_status(failed, 404, because=f"project {LATE_PROJECT} does not exist yet")
+        await add_project_in_database(ctx, LATE_PROJECT)
+        retry = await create_task(client, LATE_PROJECT, "design", key)
+        tasks = await stored_tasks(client, LATE_PROJECT)
+    expect(
+        retry.status_code == 201 and titles(tasks) == ["design"],
+        expected=f"the same request, retried once project {LATE_PROJECT} exists, to create the "
+        "task (201): a create that failed rolled back and stored nothing under its key",
+        got=f"{answer(retry)}; tasks: {titles(tasks)}",
+        response=retry,
+    )
+
+
 @check("19.1", baseline=True)
 async def different_keys_are_different_creates(ctx: Check) -> None:
     """Two creates with the same body but different keys make two tasks."""
