@@ -26,7 +26,7 @@ import logging
 import os
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,14 +239,11 @@ def report(lesson: Lesson, contract: Contract) -> str:
 
 
 @pytest.fixture(scope="session")
-def contract_outcomes(request: pytest.FixtureRequest) -> dict[str, list[Outcome]]:
+def contract_outcomes(
+    selected_params: Callable[[str], list[dict[str, Any]]],
+) -> dict[str, list[Outcome]]:
     """Every selected lesson's contract run, on each backend, several processes at a time."""
-    chosen = [
-        item.callspec.params["lesson"]
-        for item in request.session.items
-        if getattr(item, "originalname", "") == "test_solution_keeps_its_contract"
-        and hasattr(item, "callspec")
-    ]
+    chosen = [params["lesson"] for params in selected_params("test_solution_keeps_its_contract")]
     jobs = [
         supervisor.Job(contract_check(read_contract(lesson)), solution_target(lesson), backend)
         for lesson in chosen

@@ -10,7 +10,9 @@
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -204,8 +206,8 @@ class VariantGrades:
     variants keep every core busy, where one variant's one or two checks would leave cores idle.
     """
 
-    def __init__(self, session: pytest.Session) -> None:
-        self.session = session
+    def __init__(self, selected: list[tuple[Lesson, WrongVariant]]) -> None:
+        self.selected = selected
         self.by_lesson: dict[str, dict[str, list[Outcome]]] = {}
 
     def of(self, lesson: Lesson, variant: WrongVariant) -> list[Outcome]:
@@ -213,20 +215,12 @@ class VariantGrades:
             self.by_lesson[lesson.name] = self._grade(lesson)
         return self.by_lesson[lesson.name].get(variant.name, [])
 
-    def _selected(self, lesson: Lesson) -> list[WrongVariant]:
-        chosen = []
-        for item in self.session.items:
-            callspec = getattr(item, "callspec", None)
-            if getattr(item, "originalname", "") != "test_wrong_variant_is_rejected_by_assertion":
-                continue
-            if callspec is not None and callspec.params["lesson"].name == lesson.name:
-                chosen.append(callspec.params["variant"])
-        return chosen
-
     def _grade(self, lesson: Lesson) -> dict[str, list[Outcome]]:
         specs = {spec.name: spec for spec in load_checks(lesson)}
         jobs = []
-        for variant in self._selected(lesson):
+        for chosen, variant in self.selected:
+            if chosen.name != lesson.name:
+                continue
             if set(variant.caught_by) - set(specs) or not all(
                 backend_is_configured(backend) for backend in variant.only_with
             ):
@@ -254,8 +248,9 @@ class VariantGrades:
 
 
 @pytest.fixture(scope="session")
-def variant_grades(request: pytest.FixtureRequest) -> VariantGrades:
-    return VariantGrades(request.session)
+def variant_grades(selected_params: Callable[[str], list[dict[str, Any]]]) -> VariantGrades:
+    chosen = selected_params("test_wrong_variant_is_rejected_by_assertion")
+    return VariantGrades([(params["lesson"], params["variant"]) for params in chosen])
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,10 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -59,14 +61,12 @@ class NotebookRun:
     failures: tuple[str, ...]  # what nbval said of each cell that differed or failed
 
 
-def selected_notebooks(session: pytest.Session) -> list[Path]:
+def selected_notebooks(selected_params: Callable[[str], list[dict[str, Any]]]) -> list[Path]:
     """The stored notebooks whose reproduce test this session runs (all, or those `-k` kept)."""
-    chosen = []
-    for item in session.items:
-        callspec = getattr(item, "callspec", None)
-        name = getattr(item, "originalname", "")
-        if name == "test_notebook_reproduces_its_stored_outputs" and callspec:
-            chosen.append(notebook_build.paired(callspec.params["source"]))
+    chosen = [
+        notebook_build.paired(params["source"])
+        for params in selected_params("test_notebook_reproduces_its_stored_outputs")
+    ]
     return [path for path in chosen if path.is_file()]
 
 
@@ -152,11 +152,12 @@ def run_shares(notebooks: list[Path], processes: int, folder: Path) -> dict[str,
 
 @pytest.fixture(scope="session")
 def notebook_runs(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    selected_params: Callable[[str], list[dict[str, Any]]],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, NotebookRun]:
     """Every selected notebook run once by nbval, in parallel shares; results by file name."""
     folder = tmp_path_factory.mktemp("nbval")
-    notebooks = selected_notebooks(request.session)
+    notebooks = selected_notebooks(selected_params)
     results = run_shares(notebooks, NBVAL_PROCESSES, folder)
     kernel_failed = [
         notebook

@@ -45,10 +45,8 @@ async def fetch_document(client: httpx.AsyncClient, rule: str) -> dict[str, Any]
 
 
 def operations(document: dict[str, Any]) -> Iterator[Operation]:
-    """Every operation, in path order, then in the order of `HTTP_METHODS`."""
-    paths = document.get("paths") or {}
-    for path in sorted(paths):
-        item = paths[path]
+    """Every operation, in the document's order of paths, then in the order of `HTTP_METHODS`."""
+    for path, item in (document.get("paths") or {}).items():
         for method in HTTP_METHODS:
             spec = item.get(method) if isinstance(item, dict) else None
             if isinstance(spec, dict):

@@ -15,24 +15,13 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
 
 from workbook.harness import Blocked, Check, check, expect, expect_status, json_body
+from workbook.openapi import Operation, operations, resolve
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_MEMBERS = ("type", "title", "status", "detail")
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 NO_BODY_STATUSES = {"204", "205", "304"}
 MISSING_TASK = 999_999
 DOCS_PATHS = ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect")
-
-
-@dataclass(frozen=True)
-class Operation:
-    path: str
-    method: str
-    spec: dict[str, Any]
-
-    @property
-    def label(self) -> str:
-        return f"{self.method.upper()} {self.path}"
 
 
 async def openapi_document(client: httpx.AsyncClient, rule: str) -> dict[str, Any]:
@@ -46,31 +35,6 @@ async def openapi_document(client: httpx.AsyncClient, rule: str) -> dict[str, An
 async def load_document(ctx: Check, rule: str) -> dict[str, Any]:
     async with ctx.client() as client:
         return await openapi_document(client, rule)
-
-
-def operations(document: dict[str, Any]) -> Iterator[Operation]:
-    for path, item in (document.get("paths") or {}).items():
-        for method in METHODS:
-            spec = item.get(method) if isinstance(item, dict) else None
-            if isinstance(spec, dict):
-                yield Operation(path, method, spec)
-
-
-def resolve(document: dict[str, Any], schema: Any) -> Any:
-    """Follow local `$ref`s until a schema that is not a reference."""
-    seen: set[str] = set()
-    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-        ref = schema["$ref"]
-        if not ref.startswith("#/") or ref in seen:
-            return schema
-        seen.add(ref)
-        node: Any = document
-        for part in ref[2:].split("/"):
-            node = node.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(
-                node, dict
-            ) else None
-        schema = node
-    return schema
 
 
 def merged_properties(document: dict[str, Any], schema: Any) -> dict[str, Any]:
